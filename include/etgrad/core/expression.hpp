@@ -1,0 +1,252 @@
+/// @file expression.hpp  What an expression is: variables, constants, generic op nodes, bindings.
+#pragma once
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+#include <boost/hana/basic_tuple.hpp>
+
+#include <etgrad/core/errors.hpp>
+#include <etgrad/core/fixed_string.hpp>
+
+namespace etgrad {
+
+template <class Derived>
+struct expr_base;
+template <fixed_string Name>
+struct variable;
+template <class V>
+struct constant;
+template <std::intmax_t N, std::intmax_t D>
+struct rational;
+template <class Op, class... Cs>
+struct node;
+template <fixed_string Name, class V>
+struct binding;
+
+namespace detail {
+template <class T>
+struct is_expression : std::false_type {};
+template <fixed_string N>
+struct is_expression<variable<N>> : std::true_type {};
+template <class V>
+struct is_expression<constant<V>> : std::true_type {};
+template <std::intmax_t N, std::intmax_t D>
+struct is_expression<rational<N, D>> : std::true_type {};
+template <class Op, class... Cs>
+struct is_expression<node<Op, Cs...>> : std::true_type {};
+
+/// Specialised by the tape engine for its Tensor handle.
+template <class T>
+struct is_tensor : std::false_type {};
+
+template <class T>
+struct is_binding : std::false_type {};
+template <fixed_string N, class V>
+struct is_binding<binding<N, V>> : std::true_type {};
+}  // namespace detail
+
+/// An etgrad expression: a variable, a constant or an op node.
+template <class T>
+concept expression = detail::is_expression<std::remove_cvref_t<T>>::value;
+
+/// A plain number usable as a value or a run-time constant (bool excluded: it is not a quantity).
+template <class T>
+concept arithmetic = std::is_arithmetic_v<std::remove_cvref_t<T>> &&
+                     !std::is_same_v<std::remove_cvref_t<T>, bool>;
+
+template <class T>
+concept tensor_like = detail::is_tensor<std::remove_cvref_t<T>>::value;
+
+/// What a variable can be bound to.
+template <class T>
+concept bindable_value = arithmetic<T> || tensor_like<T>;
+
+/// What an op accepts: expressions, numbers (run-time constants) and tape tensors.
+template <class T>
+concept operand = expression<T> || arithmetic<T> || tensor_like<T>;
+
+/// The result of `x = value`: a value tagged with the variable's name.
+template <fixed_string Name, class V>
+struct binding {
+    using value_type = V;
+    static constexpr auto name = Name;
+    V value;
+};
+
+/// Shared by every expression: evaluation at bindings, `f(x = 3.0, y = 1.0)`.
+template <class Derived>
+struct expr_base {
+    template <class... B>
+    constexpr auto operator()(const B&... b) const;  // numeric/evaluate.hpp
+};
+
+/// A variable named at compile time: `constexpr auto x = var<"x">;`. An empty literal type.
+template <fixed_string Name>
+struct variable : expr_base<variable<Name>> {
+    static constexpr auto name = Name;
+
+    /// `x = 3.0` binds a value to the variable (a const member, usable in constant expressions).
+    template <class V>
+        requires bindable_value<V>
+    constexpr binding<Name, std::remove_cvref_t<V>> operator=(V&& v) const {
+        return {static_cast<V&&>(v)};
+    }
+    template <class V>
+        requires(!bindable_value<V>)
+    constexpr void operator=(V&&) const {
+        detail::report<error::a_variable_can_only_be_bound_to_a_number_or_a_tensor<chars_of<Name>,
+                                                                                   std::remove_cvref_t<V>>>();
+    }
+};
+
+template <fixed_string Name>
+inline constexpr variable<Name> var{};
+
+/// A run-time constant: a plain number inside an expression (`2.0 * x`), cast to the value type.
+template <class V>
+struct constant : expr_base<constant<V>> {
+    V value;
+    constexpr explicit constant(V v) noexcept : value(v) {}
+};
+
+/// A compile-time rational constant N/D in lowest terms, D > 0: `c<2>`, `c<1, 2>`, `2_c`.
+template <std::intmax_t N, std::intmax_t D = 1>
+struct rational : expr_base<rational<N, D>> {
+    static_assert(D > 0, "etgrad::rational<N, D>: the denominator must be positive (use c<N, D>, which normalises)");
+    static constexpr std::intmax_t num = N;
+    static constexpr std::intmax_t den = D;
+};
+
+namespace detail {
+constexpr std::intmax_t gcd(std::intmax_t a, std::intmax_t b) noexcept {
+    a = a < 0 ? -a : a;
+    b = b < 0 ? -b : b;
+    while (b != 0) {
+        std::intmax_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+template <std::intmax_t N, std::intmax_t D>
+constexpr auto make_rational() noexcept {
+    static_assert(D != 0, "etgrad::c<N, D>: the denominator must not be zero");
+    constexpr std::intmax_t g = gcd(N, D) == 0 ? 1 : gcd(N, D);
+    constexpr std::intmax_t s = D < 0 ? -1 : 1;
+    return rational<s * N / g, s * D / g>{};
+}
+}  // namespace detail
+
+/// The compile-time constant N/D.
+template <std::intmax_t N, std::intmax_t D = 1>
+inline constexpr auto c = detail::make_rational<N, D>();
+
+/// A generic op node: the op's rule type and its children, held by value so that an
+/// expression built from temporaries (`auto e = sin(x * x);`) never dangles.
+template <class Op, class... Cs>
+struct node : expr_base<node<Op, Cs...>> {
+    using op = Op;
+    static constexpr std::size_t arity = sizeof...(Cs);
+    boost::hana::basic_tuple<Cs...> args;
+    constexpr explicit node(const Cs&... cs) : args(cs...) {}
+};
+
+/// The child I of a node.
+template <std::size_t I, class Op, class... Cs>
+constexpr const auto& child(const node<Op, Cs...>& n) noexcept {
+    return boost::hana::at_c<I>(n.args);
+}
+
+/// A number becomes a run-time constant; an expression stays itself.
+template <class A>
+constexpr auto as_expr(const A& a) {
+    if constexpr (expression<A>)
+        return a;
+    else
+        return constant<A>{a};
+}
+template <class A>
+using expr_t = decltype(as_expr(std::declval<const A&>()));
+
+namespace detail {
+/// Applying an op to tape tensors; specialised by <etgrad/tape.hpp>.
+template <class Op>
+struct tensor_apply {
+    template <class... A>
+    static constexpr auto call(const A&...) {
+        static_assert(always_false<A...>, "etgrad: an op applied to a Tensor needs #include <etgrad/tape.hpp>");
+    }
+};
+}  // namespace detail
+
+/// Apply an op: to numbers it computes the value, to tensors it records on the tape, and to
+/// expressions it builds a node.
+template <class Op, class... A>
+constexpr auto apply(const A&... a) {
+    if constexpr ((arithmetic<A> && ...))
+        return Op::value(a...);
+    else if constexpr ((tensor_like<A> || ...))
+        return detail::tensor_apply<Op>::call(a...);
+    else
+        return node<Op, expr_t<A>...>(as_expr(a)...);
+}
+
+/// `num<N, D>(like)`: the constant N/D in the kind of `like`: a number of its type, or the
+/// compile-time constant c<N, D> when `like` is an expression. Op rules use it so that one
+/// rule serves numbers (numeric sweep, tape) and expressions (symbolic derivatives).
+template <std::intmax_t N, std::intmax_t D = 1, class L>
+constexpr auto num(const L&) {
+    if constexpr (expression<L>) {
+        return c<N, D>;
+    } else {
+        using T = std::conditional_t<std::is_integral_v<L>, double, L>;
+        if constexpr (D == 1)
+            return static_cast<T>(N);
+        else
+            return static_cast<T>(N) / static_cast<T>(D);
+    }
+}
+
+/// `wrt(w, b)`: the variables to differentiate with respect to.
+template <fixed_string... Names>
+struct wrt_list {};
+template <fixed_string... Names>
+constexpr wrt_list<Names...> wrt(variable<Names>...) noexcept {
+    return {};
+}
+
+inline namespace literals {
+namespace detail_lit {
+struct parsed {
+    std::intmax_t n;
+    std::intmax_t d;
+};
+template <char... Cs>
+constexpr parsed parse() {
+    constexpr char s[] = {Cs...};
+    std::intmax_t n = 0, d = 1;
+    bool frac = false;
+    for (char ch : s) {
+        if (ch == '\'') continue;
+        if (ch == '.') {
+            frac = true;
+            continue;
+        }
+        if (ch < '0' || ch > '9') throw "etgrad: _c takes a decimal literal such as 2_c or 0.5_c";
+        n = n * 10 + (ch - '0');
+        if (frac) d *= 10;
+    }
+    return {n, d};
+}
+}  // namespace detail_lit
+
+/// `2_c`, `0.5_c`: compile-time rational constants.
+template <char... Cs>
+constexpr auto operator""_c() {
+    constexpr auto p = detail_lit::parse<Cs...>();
+    return c<p.n, p.d>;
+}
+}  // namespace literals
+
+}  // namespace etgrad

@@ -1,0 +1,109 @@
+/// @file evaluate.hpp  The forward sweep: evaluates an expression at bindings, caching every
+/// node's value in a statically shaped structure that mirrors the expression's type.
+#pragma once
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+#include <boost/hana/basic_tuple.hpp>
+
+#include <etgrad/core/expression.hpp>
+#include <etgrad/numeric/bindings.hpp>
+
+namespace etgrad {
+namespace detail {
+
+template <class E>
+struct kind {
+    static constexpr bool is_variable = false, is_node = false;
+};
+template <fixed_string N>
+struct kind<variable<N>> {
+    static constexpr bool is_variable = true, is_node = false;
+};
+template <class Op, class... Cs>
+struct kind<node<Op, Cs...>> {
+    static constexpr bool is_variable = false, is_node = true;
+};
+
+/// The cached value of a node: of the value type T, except integer constants, which stay
+/// integers so that pow(x, 2) multiplies instead of calling std::pow.
+template <class T, class E>
+struct cache {
+    T v;
+};
+template <class T, class V>
+    requires std::is_integral_v<V>
+struct cache<T, constant<V>> {
+    V v;
+};
+template <class T, std::intmax_t N>
+struct cache<T, rational<N, 1>> {
+    std::intmax_t v;
+};
+template <class T, class Op, class... Cs>
+struct cache<T, node<Op, Cs...>> {
+    T v;
+    boost::hana::basic_tuple<cache<T, Cs>...> kids;
+};
+
+/// Op::value on cached child values, computed in T unless a mix of T and integers.
+template <class T, class Op, class... V>
+[[gnu::always_inline]] constexpr T op_value(const V&... v) {
+    if constexpr ((std::is_integral_v<V> && ...))
+        return static_cast<T>(Op::value(static_cast<T>(v)...));
+    else
+        return static_cast<T>(Op::value(v...));
+}
+
+template <class T, class E, class Env>
+[[gnu::always_inline]] constexpr cache<T, E> forward(const E& e, const Env& env);
+
+template <class T, class Op, class... Cs, class Env, std::size_t... I>
+[[gnu::always_inline]] constexpr cache<T, node<Op, Cs...>> forward_node(const node<Op, Cs...>& n, const Env& env,
+                                                                       std::index_sequence<I...>) {
+    boost::hana::basic_tuple<cache<T, Cs>...> kids(forward<T>(boost::hana::at_c<I>(n.args), env)...);
+    T v = op_value<T, Op>(boost::hana::at_c<I>(kids).v...);
+    return {v, kids};
+}
+
+template <class T, class E, class Env>
+[[gnu::always_inline]] constexpr cache<T, E> forward(const E& e, const Env& env) {
+    if constexpr (kind<E>::is_variable) {
+        return {static_cast<T>(env.template get<E::name>())};
+    } else if constexpr (kind<E>::is_node) {
+        return forward_node<T>(e, env, std::make_index_sequence<E::arity>{});
+    } else if constexpr (requires { e.value; }) {  // run-time constant
+        return {static_cast<decltype(cache<T, E>::v)>(e.value)};
+    } else {  // compile-time rational
+        if constexpr (E::den == 1)
+            return {E::num};
+        else
+            return {static_cast<T>(E::num) / static_cast<T>(E::den)};
+    }
+}
+
+/// The result of evaluating an ill-formed call (after its error has been reported).
+struct invalid_call {};
+
+}  // namespace detail
+
+/// The value of f at the bindings: `f(x = 3.0)`, equivalently `evaluate(f, x = 3.0)`.
+template <expression F, class... B>
+constexpr auto evaluate(const F& f, const B&... b) {
+    if constexpr (!detail::check_bindings<F, B...>()) {
+        return detail::invalid_call{};
+    } else {
+        using T = detail::value_type_of<B...>;
+        const detail::environment<B...> env{boost::hana::basic_tuple<B...>(b...)};
+        return detail::forward<T>(f, env).v;
+    }
+}
+
+template <class Derived>
+template <class... B>
+constexpr auto expr_base<Derived>::operator()(const B&... b) const {
+    return evaluate(static_cast<const Derived&>(*this), b...);
+}
+
+}  // namespace etgrad
