@@ -1,0 +1,88 @@
+// PyTorch's conventions at kinks, and the numerically delicate cases.
+#include <cmath>
+#include <limits>
+
+#include <etgrad/static.hpp>
+
+#include "catch.hpp"
+
+using namespace etgrad;
+
+namespace {
+constexpr auto x = var<"x">;
+constexpr auto y = var<"y">;
+constexpr auto lo = var<"lo">;
+constexpr auto hi = var<"hi">;
+}  // namespace
+
+TEST_CASE("relu'(0) = 0 and abs'(0) = 0, as in PyTorch", "[static][conventions]") {
+    CHECK(grad(relu(x), x = 0.0)[x] == 0.0);
+    CHECK(grad(relu(x), x = 1e-300)[x] == 1.0);
+    CHECK(grad(relu(x), x = -2.0)[x] == 0.0);
+    CHECK(grad(abs(x), x = 0.0)[x] == 0.0);
+    CHECK(grad(abs(x), x = -2.0)[x] == -1.0);
+    CHECK(grad(abs(x), x = 2.0)[x] == 1.0);
+}
+
+TEST_CASE("clamp passes the gradient on the closed interval [lo, hi]", "[static][conventions]") {
+    CHECK(grad(clamp(x, -1.0, 1.0), x = -1.0)[x] == 1.0);
+    CHECK(grad(clamp(x, -1.0, 1.0), x = 1.0)[x] == 1.0);
+    CHECK(grad(clamp(x, -1.0, 1.0), x = 0.0)[x] == 1.0);
+    CHECK(grad(clamp(x, -1.0, 1.0), x = 1.5)[x] == 0.0);
+    CHECK(grad(clamp(x, -1.0, 1.0), x = -1.5)[x] == 0.0);
+    CHECK(clamp(x, -1.0, 1.0)(x = 7.0) == 1.0);
+    SECTION("a bound that is a variable gets the gradient where it is the output") {
+        auto g = grad(clamp(x, lo, hi), x = -3.0, lo = -1.0, hi = 1.0);
+        CHECK(g[x] == 0.0);
+        CHECK(g[lo] == 1.0);
+        CHECK(g[hi] == 0.0);
+        auto g2 = grad(clamp(x, lo, hi), x = 3.0, lo = -1.0, hi = 1.0);
+        CHECK(g2[hi] == 1.0);
+        CHECK(g2[lo] == 0.0);
+    }
+}
+
+TEST_CASE("max and min split the gradient 1/2-1/2 at ties, like torch.maximum", "[static][conventions]") {
+    auto gmax = grad(max(x, y), x = 2.0, y = 2.0);
+    CHECK(gmax[x] == 0.5);
+    CHECK(gmax[y] == 0.5);
+    auto gmin = grad(min(x, y), x = 2.0, y = 2.0);
+    CHECK(gmin[x] == 0.5);
+    CHECK(gmin[y] == 0.5);
+    CHECK(grad(max(x, y), x = 3.0, y = 2.0)[x] == 1.0);
+    CHECK(grad(min(x, y), x = 3.0, y = 2.0)[x] == 0.0);
+}
+
+TEST_CASE("bce clamps p to [1e-8, 1 - 1e-8] like the seeds", "[static][conventions]") {
+    auto f = bce(x, y);
+    auto r = value_and_grad(f, x = 0.0, y = 1.0);
+    CHECK_THAT(r.value, WithinRel(-std::log(1e-8), 1e-12));
+    CHECK(r.grad[x] == 0.0);  // outside the clamp interval the gradient is 0
+    auto r1 = value_and_grad(f, x = 1.0, y = 0.0);
+    CHECK(std::isfinite(r1.value));
+    CHECK(r1.grad[x] == 0.0);
+}
+
+TEST_CASE("bce_with_logits does not overflow for |z| = 1000", "[static][conventions]") {
+    auto f = bce_with_logits(x, y);
+    auto big = value_and_grad(f, x = 1000.0, y = 0.0);
+    CHECK(big.value == 1000.0);
+    CHECK(big.grad[x] == 1.0);
+    CHECK(big.grad[y] == -1000.0);
+    auto small = value_and_grad(f, x = -1000.0, y = 0.0);
+    CHECK(small.value == 0.0);
+    CHECK(small.grad[x] == 0.0);
+    auto right = value_and_grad(f, x = 1000.0, y = 1.0);
+    CHECK(right.value == 0.0);
+    CHECK(right.grad[x] == 0.0);
+    CHECK(std::isfinite(value_and_grad(f, x = 1000.0f, y = 0.0f).value));
+}
+
+TEST_CASE("sigmoid saturates without NaN", "[static][conventions]") {
+    auto r = value_and_grad(sigmoid(x), x = -1000.0);
+    CHECK(r.value == 0.0);
+    CHECK(r.grad[x] == 0.0);
+    auto s = value_and_grad(sigmoid(x), x = 1000.0);
+    CHECK(s.value == 1.0);
+    CHECK(s.grad[x] == 0.0);
+}
