@@ -41,10 +41,37 @@ template <class T, std::intmax_t N>
 struct cache<T, rational<N, 1>> {
     std::intmax_t v;
 };
+/// The cached children of a node: plain members (ops have at most three operands), which the
+/// optimiser scalarises into registers; a generic tuple here measurably defeated that.
+template <class... K>
+struct kids;
+template <class K0>
+struct kids<K0> {
+    K0 k0;
+};
+template <class K0, class K1>
+struct kids<K0, K1> {
+    K0 k0;
+    K1 k1;
+};
+template <class K0, class K1, class K2>
+struct kids<K0, K1, K2> {
+    K0 k0;
+    K1 k1;
+    K2 k2;
+};
+template <std::size_t I, class K>
+[[gnu::always_inline]] constexpr const auto& kid(const K& k) noexcept {
+    if constexpr (I == 0) return k.k0;
+    else if constexpr (I == 1) return k.k1;
+    else return k.k2;
+}
+
 template <class T, class Op, class... Cs>
 struct cache<T, node<Op, Cs...>> {
+    static_assert(sizeof...(Cs) >= 1 && sizeof...(Cs) <= 3, "etgrad: ops take one to three operands");
     T v;
-    boost::hana::basic_tuple<cache<T, Cs>...> kids;
+    kids<cache<T, Cs>...> k;
 };
 
 /// Op::value on cached child values, computed in T unless a mix of T and integers.
@@ -62,9 +89,9 @@ template <class T, class E, class Env>
 template <class T, class Op, class... Cs, class Env, std::size_t... I>
 [[gnu::always_inline]] constexpr cache<T, node<Op, Cs...>> forward_node(const node<Op, Cs...>& n, const Env& env,
                                                                        std::index_sequence<I...>) {
-    boost::hana::basic_tuple<cache<T, Cs>...> kids(forward<T>(boost::hana::at_c<I>(n.args), env)...);
-    T v = op_value<T, Op>(boost::hana::at_c<I>(kids).v...);
-    return {v, kids};
+    cache<T, node<Op, Cs...>> c{T{}, {forward<T>(boost::hana::at_c<I>(n.args), env)...}};
+    c.v = op_value<T, Op>(kid<I>(c.k).v...);
+    return c;
 }
 
 template <class T, class E, class Env>

@@ -21,6 +21,12 @@ struct gradient {
 
     static constexpr std::size_t size() noexcept { return sizeof...(Names); }
 
+    /// -0.0 where the gradient will be accumulated, +0.0 elsewhere (see detail::sweep).
+    template <class Mask>
+    constexpr void fill_for_accumulation(const Mask& m) noexcept {
+        for (std::size_t i = 0; i < sizeof...(Names); ++i) values[i] = m.used[i] ? -T(0) : T(0);
+    }
+
     template <fixed_string N>
     constexpr T& operator[](variable<N>) noexcept {
         return values[slot<N>()];
@@ -68,8 +74,8 @@ template <std::size_t I, class Active, class T, class Op, class... Cs, class G, 
                                                      T adj, G& g, std::index_sequence<J...>) {
     using C = std::remove_cvref_t<decltype(boost::hana::at_c<I>(n.args))>;
     if constexpr (depends_on<C, Active>::value) {
-        const T p = static_cast<T>(Op::template partial<I>(c.v, boost::hana::at_c<J>(c.kids).v...));
-        backward<Active>(boost::hana::at_c<I>(n.args), boost::hana::at_c<I>(c.kids), adj * p, g);
+        const T p = static_cast<T>(Op::template partial<I>(c.v, kid<J>(c.k).v...));
+        backward<Active>(boost::hana::at_c<I>(n.args), kid<I>(c.k), adj * p, g);
     }
 }
 
@@ -88,13 +94,28 @@ template <class Active, class T, class E, class G>
     }
 }
 
+/// Which of the active variables F uses, by position.
+template <class F, fixed_string... A>
+constexpr auto used_mask(name_list<A...>) noexcept {
+    struct mask {
+        bool used[sizeof...(A) > 0 ? sizeof...(A) : 1];
+    };
+    return mask{{depends_on<F, name_list<A>>::value...}};
+}
+
 template <class Active, class F, class... B>
 [[gnu::always_inline]] constexpr auto sweep(const F& f, const B&... b) {
     using T = value_type_of<B...>;
     const environment<B...> env{boost::hana::basic_tuple<B...>(b...)};
     const auto c = forward<T>(f, env);
     typename result_for<T, Active>::type r{c.v, {}};
-    if constexpr (Active::size > 0) backward<Active>(f, c, T(1), r.grad);
+    if constexpr (Active::size > 0) {
+        // Adjoints start at -0.0, the identity of IEEE addition (+0.0 is not: -0.0 + +0.0 is
+        // +0.0), so the first `g += a` folds to `g = a` without fast-math. Variables the
+        // expression does not use are compile-time known and get +0.0.
+        r.grad.fill_for_accumulation(used_mask<F>(Active{}));
+        backward<Active>(f, c, T(1), r.grad);
+    }
     return r;
 }
 
