@@ -33,6 +33,16 @@ constexpr auto tie_split(const A& a, const B& b) {
     return apply<tie_split_op>(a, b);
 }
 
+/// v where lo <= x <= hi, else 0: `in_interval(x, lo, hi) * v`, which on numbers is evaluated
+/// as a select so the factor costs no multiply on the critical path (v must be finite).
+template <class X, class L, class H, class V>
+constexpr auto where_in_interval(const X& x, const L& lo, const H& hi, const V& v) {
+    if constexpr (arithmetic<X> && arithmetic<L> && arithmetic<H> && arithmetic<V>)
+        return (lo <= x && x <= hi) ? v : V(0);
+    else
+        return in_interval(x, lo, hi) * v;
+}
+
 namespace detail {
 template <class... A>
 using real_common_t = std::conditional_t<std::is_integral_v<std::common_type_t<A...>>, double, std::common_type_t<A...>>;

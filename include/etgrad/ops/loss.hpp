@@ -42,7 +42,7 @@ struct bce_op {
     template <std::size_t I, class Yv, class P, class Y>
     static constexpr auto partial(const Yv&, const P& p, const Y& y) {
         auto pc = clamp(p, lo(p), hi(p));
-        if constexpr (I == 0) return in_interval(p, lo(p), hi(p)) * (pc - y) / (pc * (num<1>(p) - pc));
+        if constexpr (I == 0) return where_in_interval(p, lo(p), hi(p), (pc - y) / (pc * (num<1>(p) - pc)));
         else return log(num<1>(p) - pc) - log(pc);
     }
 };

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds and runs etgrad's whole test suite (tests, compile-fail tests, consumer tests,
+# examples, benchmark smoke runs). Installs missing dependencies first.
+#   scripts/run-tests.sh                 with g++ (CXX=clang++ scripts/run-tests.sh for clang)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+"$root/scripts/install-deps.sh"
+cxx="${CXX:-g++}"
+build="$root/build/test-$(basename "$cxx")"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER="$cxx"
+cmake --build "$build" -j "$(nproc)"
+ctest --test-dir "$build" --output-on-failure -j "$(nproc)"
