@@ -10,6 +10,7 @@ template <std::size_t N>
 struct fixed_string {
     char data[N]{};  // includes the terminating '\0'
 
+    constexpr fixed_string() noexcept = default;
     constexpr fixed_string(const char (&s)[N]) noexcept {
         for (std::size_t i = 0; i < N; ++i) data[i] = s[i];
     }

@@ -1,0 +1,126 @@
+/// @file derivative.hpp  Symbolic derivatives: d(f, x) is an expression, derived by the chain
+/// rule from the op rules in ops/ (the same partials the numeric sweep evaluates), then kept in
+/// canonical form. Also simplify, structural ==, d(f, x, y...), hessian.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include <etgrad/core/expression.hpp>
+#include <etgrad/numeric/bindings.hpp>
+#include <etgrad/numeric/evaluate.hpp>
+#include <etgrad/symbolic/canonical.hpp>
+
+namespace etgrad {
+
+/// The canonical form of e (see canonical.hpp): equal formulas get equal types.
+template <expression E>
+constexpr auto simplify(const E& e) {
+    return detail::canon::canon(e);
+}
+
+namespace detail {
+
+template <fixed_string N, class E>
+constexpr auto derive(const E& e);
+
+template <fixed_string N, std::size_t I, class Op, class... Cs, std::size_t... J>
+constexpr auto derive_child(const node<Op, Cs...>& e, std::index_sequence<J...>) {
+    using C = std::remove_cvref_t<decltype(child<I>(e))>;
+    if constexpr (!depends_on<C, name_list<N>>::value) {
+        return c<0>;
+    } else {
+        // chain rule: (local partial from the op's rule) * (derivative of the operand)
+        const auto partial = canon::canon(Op::template partial<I>(e, child<J>(e)...));
+        return canon::mul_c(partial, derive<N>(child<I>(e)));
+    }
+}
+template <class A>
+constexpr auto sum_canonical(const A& a) {
+    return a;
+}
+template <class A, class B, class... R>
+constexpr auto sum_canonical(const A& a, const B& b, const R&... r) {
+    return sum_canonical(canon::add_c(a, b), r...);
+}
+template <fixed_string N, class E, std::size_t... I>
+constexpr auto derive_node(const E& e, std::index_sequence<I...> is) {
+    return sum_canonical(derive_child<N, I>(e, is)...);
+}
+
+/// d e / d N for a canonical e; the result is canonical.
+template <fixed_string N, class E>
+constexpr auto derive(const E& e) {
+    if constexpr (!depends_on<E, name_list<N>>::value) return c<0>;
+    else if constexpr (kind<E>::is_variable) return c<1>;
+    else return derive_node<N>(e, std::make_index_sequence<E::arity>{});
+}
+
+/// Same type and equal run-time constants.
+template <class A, class B>
+constexpr bool same_structure(const A& a, const B& b) {
+    if constexpr (!std::is_same_v<A, B>) {
+        return false;
+    } else if constexpr (is_constant_v<A>) {
+        return a.value == b.value;
+    } else if constexpr (kind<A>::is_node) {
+        return [&]<std::size_t... I>(std::index_sequence<I...>) {
+            return (same_structure(child<I>(a), child<I>(b)) && ...);
+        }(std::make_index_sequence<A::arity>{});
+    } else {
+        return true;
+    }
+}
+
+}  // namespace detail
+
+/// The derivative of f with respect to x, as a canonical expression: d(x * x, x) == 2_c * x.
+template <expression F, fixed_string N>
+constexpr auto d(const F& f, variable<N>) {
+    return detail::derive<N>(simplify(f));
+}
+
+/// A fixed-size tuple of expressions (what d(f, x, y, ...) returns): structured bindings,
+/// and evaluation at bindings to a std::array.
+template <class... E>
+struct expression_tuple : std::tuple<E...> {
+    using std::tuple<E...>::tuple;
+    template <class... B>
+    constexpr auto operator()(const B&... b) const {
+        return std::apply([&](const auto&... e) { return std::array{e(b...)...}; },
+                          static_cast<const std::tuple<E...>&>(*this));
+    }
+};
+
+/// One derivative per variable: `auto [dw, db] = d(loss, w, b);`
+template <expression F, fixed_string N1, fixed_string N2, fixed_string... Ns>
+constexpr auto d(const F& f, variable<N1> x1, variable<N2> x2, variable<Ns>... xs) {
+    const auto s = simplify(f);
+    return expression_tuple<decltype(d(s, x1)), decltype(d(s, x2)), decltype(d(s, xs))...>(d(s, x1), d(s, x2),
+                                                                                            d(s, xs)...);
+}
+
+/// The Hessian as a tuple of tuples of expressions; evaluated at bindings it gives nested
+/// std::arrays: `hessian(loss, w, b)(w = 1.0, ...)[0][1]`.
+template <expression F, fixed_string... Ns>
+constexpr auto hessian(const F& f, variable<Ns>... xs) {
+    static_assert(sizeof...(Ns) >= 1, "etgrad::hessian(f, x, ...): name at least one variable");
+    const auto s = simplify(f);
+    return expression_tuple<decltype(d(d(s, xs), xs...))...>(d(d(s, xs), xs...)...);
+}
+
+/// Structural equality of canonical forms (run-time constant values included), usable in
+/// static_assert: `static_assert(d(x * x, x) == 2_c * x);`
+template <expression A, expression B>
+constexpr bool operator==(const A& a, const B& b) {
+    return detail::same_structure(simplify(a), simplify(b));
+}
+
+}  // namespace etgrad
+
+template <class... E>
+struct std::tuple_size<etgrad::expression_tuple<E...>> : std::integral_constant<std::size_t, sizeof...(E)> {};
+template <std::size_t I, class... E>
+struct std::tuple_element<I, etgrad::expression_tuple<E...>> : std::tuple_element<I, std::tuple<E...>> {};
