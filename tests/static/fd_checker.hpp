@@ -1,12 +1,14 @@
 /// @file fd_checker.hpp  The law checker every op goes through: the static sweep's value and
 /// gradient against the expression evaluated in long double and a central finite difference
-/// (also in long double), at many points of a domain, for a value type T.
+/// (also in long double), at many points of a domain, for a value type T; and the symbolic
+/// derivative d(e, v), evaluated, against the sweep.
 #pragma once
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
-#include <etgrad/static.hpp>
+#include <etgrad/symbolic.hpp>
 
 #include "catch.hpp"
 
@@ -66,6 +68,14 @@ void check_op(const std::string& name, const E& e, range ra, range rb = {}, rang
         INFO(name << " at a=" << double(a) << " b=" << double(b) << " c=" << double(c));
         const double exact = double(e(A = la, B = lb, C = lc));
         CHECK_THAT(double(r.value), WithinRel(exact, tol.rel) || WithinAbs(exact, tol.abs));
+        if constexpr (std::is_same_v<T, double>) {
+            const double sym[3] = {d(e, A)(A = a, B = b, C = c), d(e, B)(A = a, B = b, C = c),
+                                   d(e, C)(A = a, B = b, C = c)};
+            for (int k = 0; k < 3; ++k) {
+                INFO("d(e, " << char('a' + k) << "): symbolic " << sym[k] << ", sweep " << double(got[k]));
+                CHECK_THAT(sym[k], WithinRel(double(got[k]), 1e-10) || WithinAbs(double(got[k]), 1e-12));
+            }
+        }
         for (int k = 0; k < 3; ++k) {
             INFO("d/d" << char('a' + k) << ": sweep " << double(got[k]) << ", finite difference " << double(fd[k]));
             CHECK_THAT(double(got[k]), WithinRel(double(fd[k]), 100 * tol.rel) || WithinAbs(double(fd[k]), 100 * tol.abs));

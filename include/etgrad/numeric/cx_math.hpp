@@ -3,6 +3,7 @@
 /// ranges tested in tests/static/cx_math.tests.cpp.
 #pragma once
 #include <limits>
+#include <type_traits>
 
 namespace etgrad::math::cx {
 
@@ -46,26 +47,22 @@ constexpr T exp2i(int k) noexcept {
 }
 
 template <class T>
-constexpr T exp(T x) noexcept {
+constexpr T exp_impl(T x) noexcept {
     if (isnan(x)) return x;
     if (x > std::numeric_limits<T>::max_exponent * ln2<T>) return inf<T>();
     if (x < (std::numeric_limits<T>::min_exponent - std::numeric_limits<T>::digits - 1) * ln2<T>) return T(0);
     T kf = x / ln2<T>;
     int k = static_cast<int>(kf < 0 ? kf - T(0.5) : kf + T(0.5));
     T r = (x - T(k) * ln2_hi<T>) - T(k) * ln2_lo<T>;  // |r| <= ln2/2
-    T term = 1, sum = 1;
-    for (int n = 1; n < 40; ++n) {
-        term *= r / T(n);
-        T next = sum + term;
-        if (next == sum) break;
-        sum = next;
-    }
+    // Taylor series of e^r in nested (Horner) form, smallest terms first: 1 + r(1 + r/2(1 + ...))
+    T sum = 1;
+    for (int n = 27; n >= 1; --n) sum = 1 + sum * r / T(n);
     if (k < std::numeric_limits<T>::min_exponent) return sum * exp2i<T>(k / 2) * exp2i<T>(k - k / 2);
     return sum * exp2i<T>(k);
 }
 
 template <class T>
-constexpr T expm1(T x) noexcept {
+constexpr T expm1_impl(T x) noexcept {
     if (fabs(x) < T(0.5)) {
         T term = x, sum = x;
         for (int n = 2; n < 60; ++n) {
@@ -76,11 +73,11 @@ constexpr T expm1(T x) noexcept {
         }
         return sum;
     }
-    return exp(x) - T(1);
+    return exp_impl(x) - T(1);
 }
 
 template <class T>
-constexpr T log(T x) noexcept {
+constexpr T log_impl(T x) noexcept {
     if (isnan(x) || x < 0) return nan<T>();
     if (x == 0) return -inf<T>();
     if (x == inf<T>()) return x;
@@ -95,28 +92,26 @@ constexpr T log(T x) noexcept {
         m /= 2;
         ++e;
     }
-    // log m = 2 atanh(s), s = (m - 1)/(m + 1), |s| <= 0.172
-    T s = (m - 1) / (m + 1), s2 = s * s, term = s, sum = 0;
-    for (int n = 1; n < 200; n += 2) {
-        T next = sum + term / T(n);
-        if (next == sum) break;
-        sum = next;
-        term *= s2;
-    }
+    // log m = 2 atanh(s) = 2 s (1 + s^2/3 + s^4/5 + ...), s = (m - 1)/(m + 1), |s| <= 0.172,
+    // summed in Horner form from the smallest term
+    const T s = (m - 1) / (m + 1), s2 = s * s;
+    T p = 0;
+    for (int k = 24; k >= 0; --k) p = T(1) / T(2 * k + 1) + s2 * p;
+    const T sum = s * p;
     return T(e) * ln2_hi<T> + (2 * sum + T(e) * ln2_lo<T>);
 }
 
 template <class T>
-constexpr T log1p(T x) noexcept {
+constexpr T log1p_impl(T x) noexcept {
     if (isnan(x) || x < -1) return nan<T>();
     T u = 1 + x;
     if (u == 1) return x;
     if (u == inf<T>()) return u;
-    return log(u) * (x / (u - 1));  // corrects the rounding of 1 + x
+    return log_impl(u) * (x / (u - 1));  // corrects the rounding of 1 + x
 }
 
 template <class T>
-constexpr T sqrt(T x) noexcept {
+constexpr T sqrt_impl(T x) noexcept {
     if (isnan(x) || x < 0) return nan<T>();
     if (x == 0 || x == inf<T>()) return x;
     // scale into [1, 4) by powers of 4, Newton from a linear guess, scale back
@@ -134,35 +129,30 @@ constexpr T sqrt(T x) noexcept {
     return r * s;
 }
 
-// pi/2 in three parts (Cody-Waite), enough for arguments up to about 1e6.
+// pi/2 in four parts (Cody-Waite, fdlibm's splitting): the first three have 33 significant
+// bits, so q * part is exact for the |q| < 2^20 this reduction is meant for.
 template <class T>
 inline constexpr T pio2_1 = static_cast<T>(1.57079632673412561417e+00L);
 template <class T>
-inline constexpr T pio2_2 = static_cast<T>(6.07710050650619224932e-11L);
+inline constexpr T pio2_2 = static_cast<T>(6.07710050630396597660e-11L);
 template <class T>
-inline constexpr T pio2_3 = static_cast<T>(2.02226624879595063154e-21L);
+inline constexpr T pio2_3 = static_cast<T>(2.02226624871116645580e-21L);
+template <class T>
+inline constexpr T pio2_4 = static_cast<T>(8.47842766036889956997e-32L);
 
 template <class T>
-constexpr T sin_poly(T r) noexcept {  // |r| <= pi/4
-    T r2 = r * r, term = r, sum = r;
-    for (int n = 3; n < 60; n += 2) {
-        term *= -r2 / (T(n - 1) * T(n));
-        T next = sum + term;
-        if (next == sum) break;
-        sum = next;
-    }
-    return sum;
+constexpr T sin_poly(T r) noexcept {  // |r| <= pi/4: r (1 - r^2/(2*3) (1 - r^2/(4*5) (1 - ...)))
+    const T r2 = r * r;
+    T s = 1;
+    for (int n = 14; n >= 1; --n) s = 1 - s * r2 / (T(2 * n) * T(2 * n + 1));
+    return r * s;
 }
 template <class T>
-constexpr T cos_poly(T r) noexcept {
-    T r2 = r * r, term = 1, sum = 1;
-    for (int n = 2; n < 60; n += 2) {
-        term *= -r2 / (T(n - 1) * T(n));
-        T next = sum + term;
-        if (next == sum) break;
-        sum = next;
-    }
-    return sum;
+constexpr T cos_poly(T r) noexcept {  // 1 - r^2/(1*2) (1 - r^2/(3*4) (1 - ...))
+    const T r2 = r * r;
+    T s = 1;
+    for (int n = 14; n >= 1; --n) s = 1 - s * r2 / (T(2 * n - 1) * T(2 * n));
+    return s;
 }
 
 /// x = q * pi/2 + r, |r| <= pi/4; returns q mod 4.
@@ -170,12 +160,12 @@ template <class T>
 constexpr int reduce_pio2(T x, T& r) noexcept {
     T qf = x / (pio2_1<T> + pio2_2<T>);
     long long q = static_cast<long long>(qf < 0 ? qf - T(0.5) : qf + T(0.5));
-    r = ((x - T(q) * pio2_1<T>) - T(q) * pio2_2<T>) - T(q) * pio2_3<T>;
+    r = (((x - T(q) * pio2_1<T>) - T(q) * pio2_2<T>) - T(q) * pio2_3<T>) - T(q) * pio2_4<T>;
     return static_cast<int>(((q % 4) + 4) % 4);
 }
 
 template <class T>
-constexpr T sin(T x) noexcept {
+constexpr T sin_impl(T x) noexcept {
     if (isnan(x) || fabs(x) == inf<T>()) return nan<T>();
     T r = 0;
     switch (reduce_pio2(x, r)) {
@@ -186,7 +176,7 @@ constexpr T sin(T x) noexcept {
     }
 }
 template <class T>
-constexpr T cos(T x) noexcept {
+constexpr T cos_impl(T x) noexcept {
     if (isnan(x) || fabs(x) == inf<T>()) return nan<T>();
     T r = 0;
     switch (reduce_pio2(x, r)) {
@@ -197,7 +187,7 @@ constexpr T cos(T x) noexcept {
     }
 }
 template <class T>
-constexpr T tan(T x) noexcept {
+constexpr T tan_impl(T x) noexcept {
     if (isnan(x) || fabs(x) == inf<T>()) return nan<T>();
     T r = 0;
     int q = reduce_pio2(x, r);
@@ -205,16 +195,16 @@ constexpr T tan(T x) noexcept {
     return (q & 1) ? -c / s : s / c;
 }
 template <class T>
-constexpr T tanh(T x) noexcept {
+constexpr T tanh_impl(T x) noexcept {
     if (isnan(x)) return x;
     if (x > T(40)) return T(1);
     if (x < T(-40)) return T(-1);
-    T e = expm1(2 * x);  // tanh x = (e^{2x} - 1) / (e^{2x} + 1)
+    T e = expm1_impl(2 * x);  // tanh x = (e^{2x} - 1) / (e^{2x} + 1)
     return e / (e + 2);
 }
 
 template <class T>
-constexpr T pow(T x, T y) noexcept {
+constexpr T pow_impl(T x, T y) noexcept {
     if (y == 0) return T(1);
     if (isnan(x) || isnan(y)) return nan<T>();
     bool y_int = y == static_cast<T>(static_cast<long long>(y)) && fabs(y) < T(1e15);
@@ -232,10 +222,36 @@ constexpr T pow(T x, T y) noexcept {
     if (x == 0) return y > 0 ? T(0) : inf<T>();
     if (x < 0) {
         if (!y_int) return nan<T>();
-        T m = exp(y * log(-x));
+        T m = exp_impl(y * log_impl(-x));
         return (static_cast<long long>(y) % 2 != 0) ? -m : m;
     }
-    return exp(y * log(x));
+    return exp_impl(y * log_impl(x));
+}
+
+/// Each function is computed in a wider type and rounded once, which keeps double results
+/// within about an ulp of <cmath> (float goes through double, double through long double).
+template <class T>
+using wider = std::conditional_t<std::is_same_v<T, float>, double, long double>;
+
+#define ETGRAD_CX_WIDE(fn)                                                   \
+    template <class T>                                                       \
+    constexpr T fn(T x) noexcept {                                           \
+        return static_cast<T>(fn##_impl(static_cast<wider<T>>(x)));          \
+    }
+ETGRAD_CX_WIDE(exp)
+ETGRAD_CX_WIDE(expm1)
+ETGRAD_CX_WIDE(log)
+ETGRAD_CX_WIDE(log1p)
+ETGRAD_CX_WIDE(sqrt)
+ETGRAD_CX_WIDE(sin)
+ETGRAD_CX_WIDE(cos)
+ETGRAD_CX_WIDE(tan)
+ETGRAD_CX_WIDE(tanh)
+#undef ETGRAD_CX_WIDE
+
+template <class T>
+constexpr T pow(T x, T y) noexcept {
+    return static_cast<T>(pow_impl(static_cast<wider<T>>(x), static_cast<wider<T>>(y)));
 }
 
 }  // namespace etgrad::math::cx

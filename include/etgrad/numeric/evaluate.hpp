@@ -123,7 +123,7 @@ constexpr auto evaluate(const F& f, const B&... b) {
     } else {
         using T = detail::value_type_of<B...>;
         const detail::environment<B...> env{boost::hana::basic_tuple<B...>(b...)};
-        return detail::forward<T>(f, env).v;
+        return static_cast<T>(detail::forward<T>(f, env).v);
     }
 }
 

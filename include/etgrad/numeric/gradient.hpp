@@ -108,7 +108,7 @@ template <class Active, class F, class... B>
     using T = value_type_of<B...>;
     const environment<B...> env{boost::hana::basic_tuple<B...>(b...)};
     const auto c = forward<T>(f, env);
-    typename result_for<T, Active>::type r{c.v, {}};
+    typename result_for<T, Active>::type r{static_cast<T>(c.v), {}};
     if constexpr (Active::size > 0) {
         // Adjoints start at -0.0, the identity of IEEE addition (+0.0 is not: -0.0 + +0.0 is
         // +0.0), so the first `g += a` folds to `g = a` without fast-math. Variables the

@@ -52,6 +52,12 @@ constexpr bool negative_term() {
     if constexpr (is_op_v<E, mul_op>) return negative_rational<child0_t<E>>();
     else return false;
 }
+/// pow(B, c<N, D>) with N < 0: displayed as 1/B^(-N/D).
+template <class E>
+constexpr bool negative_power() {
+    if constexpr (is_op_v<E, pow_op>) return negative_rational<child1_t<E>>();
+    else return false;
+}
 /// mul(A, pow(B, c<N, D>)) with N < 0: displayed as a quotient.
 template <class E>
 constexpr bool quotient_display() {
@@ -85,7 +91,7 @@ constexpr int display_prec(const E* e) {
         else if constexpr (std::is_same_v<Op, mul_op>) return negative_term<E>() ? p_neg : p_product;
         else if constexpr (std::is_same_v<Op, div_op>) return p_product;
         else if constexpr (std::is_same_v<Op, neg_op>) return p_neg;
-        else if constexpr (std::is_same_v<Op, pow_op>) return p_power;
+        else if constexpr (std::is_same_v<Op, pow_op>) return negative_rational<child1_t<E>>() ? p_product : p_power;
         else return p_atom;
     } else {
         return p_atom;
@@ -186,6 +192,10 @@ constexpr void print(W& w, const E* e, int min_prec) {
         } else if constexpr (std::is_same_v<Op, neg_op>) {
             w.put('-');
             print_in(w, child_ptr<0>(e), p_product);
+        } else if constexpr (negative_power<E>()) {
+            using X = child1_t<E>;
+            w.put("1/");
+            print_power(w, child_ptr<0>(e), rational<-X::num, X::den>{});
         } else if constexpr (std::is_same_v<Op, pow_op>) {
             print_in(w, child_ptr<0>(e), p_power + 1);
             w.put('^');
@@ -226,17 +236,17 @@ struct count_writer {
         ++n;
     }
 };
-template <std::size_t N>
-struct name_writer {
-    fixed_string<N> out{};
-    std::size_t n = 0;
-    constexpr void put(char c) { out.data[n++] = c; }
+/// Writes through a pointer: one writer type for every name length, so the printer is
+/// instantiated once per expression type (a writer per length made names quadratic to compile).
+struct pointer_writer {
+    char* p;
+    constexpr void put(char c) { *p++ = c; }
     constexpr void put(const char* s) {
-        while (*s) out.data[n++] = *s++;
+        while (*s) *p++ = *s++;
     }
     template <class V>
     constexpr void number(const V*) {
-        out.data[n++] = '#';
+        *p++ = '#';
     }
 };
 
@@ -248,9 +258,10 @@ constexpr std::size_t name_length() {
 }
 template <class E>
 constexpr auto make_name() {
-    name_writer<name_length<E>() + 1> w;
+    fixed_string<name_length<E>() + 1> out{};
+    pointer_writer w{out.data};
     print(w, static_cast<const E*>(nullptr), 0);
-    return w.out;
+    return out;
 }
 
 template <class E>
