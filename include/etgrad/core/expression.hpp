@@ -158,6 +158,23 @@ constexpr const auto& child(const node<Op, Cs...>& n) noexcept {
     return boost::hana::at_c<I>(n.args);
 }
 
+namespace detail {
+/// What kind of expression E is (variables and nodes; the rest are constants).
+template <class E>
+struct kind {
+    static constexpr bool is_variable = false, is_node = false;
+};
+template <fixed_string N>
+struct kind<variable<N>> {
+    static constexpr bool is_variable = true, is_node = false;
+};
+template <class Op, class... Cs>
+struct kind<node<Op, Cs...>> {
+    static constexpr bool is_variable = false, is_node = true;
+};
+
+}  // namespace detail
+
 /// A number becomes a run-time constant; an expression stays itself.
 template <class A>
 constexpr auto as_expr(const A& a) {

@@ -13,19 +13,6 @@
 namespace etgrad {
 namespace detail {
 
-template <class E>
-struct kind {
-    static constexpr bool is_variable = false, is_node = false;
-};
-template <fixed_string N>
-struct kind<variable<N>> {
-    static constexpr bool is_variable = true, is_node = false;
-};
-template <class Op, class... Cs>
-struct kind<node<Op, Cs...>> {
-    static constexpr bool is_variable = false, is_node = true;
-};
-
 /// The cached value of a node: of the value type T, except integer constants, which stay
 /// integers so that pow(x, 2) multiplies instead of calling std::pow.
 template <class T, class E>
