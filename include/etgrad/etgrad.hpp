@@ -1,4 +1,5 @@
-/// @file etgrad.hpp  Everything: the static engine and symbolic derivatives (the tape is to come).
+/// @file etgrad.hpp  Everything: the static engine, symbolic derivatives and the runtime tape.
 #pragma once
 #include <etgrad/static.hpp>
 #include <etgrad/symbolic.hpp>
+#include <etgrad/tape.hpp>

@@ -187,12 +187,27 @@ template <class A>
 using expr_t = decltype(as_expr(std::declval<const A&>()));
 
 namespace detail {
-/// Applying an op to tape tensors; specialised by <etgrad/tape.hpp>.
-template <class Op>
+struct tape_tag;
+/// tape_tag, named through a dependent type so a later specialisation is still seen.
+template <class>
+struct tape_tag_for {
+    using type = tape_tag;
+};
+/// Applying an op to tape tensors; <etgrad/tape.hpp> specialises tensor_apply<Op, tape_tag>.
+template <class Op, class Tag = tape_tag>
 struct tensor_apply {
     template <class... A>
     static constexpr auto call(const A&...) {
         static_assert(always_false<A...>, "etgrad: an op applied to a Tensor needs #include <etgrad/tape.hpp>");
+    }
+};
+/// Evaluating a static expression with Tensor bindings (one tape node); specialised likewise.
+template <class Tag = tape_tag>
+struct tensor_evaluate {
+    template <class F, class... B>
+    static constexpr auto call(const F&, const B&...) {
+        static_assert(always_false<F, B...>,
+                      "etgrad: an expression evaluated on Tensors needs #include <etgrad/tape.hpp>");
     }
 };
 }  // namespace detail

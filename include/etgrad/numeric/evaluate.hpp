@@ -107,6 +107,8 @@ template <expression F, class... B>
 constexpr auto evaluate(const F& f, const B&... b) {
     if constexpr (!detail::check_bindings<F, B...>()) {
         return detail::invalid_call{};
+    } else if constexpr ((tensor_like<typename B::value_type> || ...)) {
+        return detail::tensor_evaluate<typename detail::tape_tag_for<F>::type>::call(f, b...);  // one tape node (tape.hpp)
     } else {
         using T = detail::value_type_of<B...>;
         const detail::environment<B...> env{boost::hana::basic_tuple<B...>(b...)};

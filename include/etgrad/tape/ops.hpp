@@ -1,0 +1,244 @@
+/// @file ops.hpp  Ops on tape tensors. Elementwise ops evaluate the same op rules as the
+/// static engine (value and partials, once per element), with PyTorch's broadcasting among
+/// ranks 0, 1, 2 and PyTorch's grad_fn names; reductions, dot and matmul; and static
+/// expressions evaluated on tensors, recorded as one node (statement-level preaccumulation).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include <etgrad/core/expression.hpp>
+#include <etgrad/numeric/bindings.hpp>
+#include <etgrad/numeric/gradient.hpp>
+#include <etgrad/ops/activation.hpp>
+#include <etgrad/ops/arithmetic.hpp>
+#include <etgrad/ops/clamp.hpp>
+#include <etgrad/ops/elementary.hpp>
+#include <etgrad/ops/indicator.hpp>
+#include <etgrad/ops/loss.hpp>
+#include <etgrad/ops/trig.hpp>
+#include <etgrad/tape/tensor.hpp>
+
+namespace etgrad {
+namespace tape_detail {
+
+// PyTorch's grad_fn names (the tape's concern, not the op rules').
+template <class Op>
+inline constexpr const char* grad_fn_name = "Backward0";
+template <> inline constexpr const char* grad_fn_name<add_op> = "AddBackward0";
+template <> inline constexpr const char* grad_fn_name<sub_op> = "SubBackward0";
+template <> inline constexpr const char* grad_fn_name<mul_op> = "MulBackward0";
+template <> inline constexpr const char* grad_fn_name<div_op> = "DivBackward0";
+template <> inline constexpr const char* grad_fn_name<neg_op> = "NegBackward0";
+template <> inline constexpr const char* grad_fn_name<pow_op> = "PowBackward0";
+template <> inline constexpr const char* grad_fn_name<square_op> = "PowBackward0";  // torch.square is pow(x, 2)
+template <> inline constexpr const char* grad_fn_name<sqrt_op> = "SqrtBackward0";
+template <> inline constexpr const char* grad_fn_name<exp_op> = "ExpBackward0";
+template <> inline constexpr const char* grad_fn_name<log_op> = "LogBackward0";
+template <> inline constexpr const char* grad_fn_name<log1p_op> = "Log1PBackward0";
+template <> inline constexpr const char* grad_fn_name<sin_op> = "SinBackward0";
+template <> inline constexpr const char* grad_fn_name<cos_op> = "CosBackward0";
+template <> inline constexpr const char* grad_fn_name<tan_op> = "TanBackward0";
+template <> inline constexpr const char* grad_fn_name<tanh_op> = "TanhBackward0";
+template <> inline constexpr const char* grad_fn_name<sigmoid_op> = "SigmoidBackward0";
+template <> inline constexpr const char* grad_fn_name<relu_op> = "ReluBackward0";
+template <> inline constexpr const char* grad_fn_name<abs_op> = "AbsBackward0";
+template <> inline constexpr const char* grad_fn_name<clamp_op> = "ClampBackward1";
+template <> inline constexpr const char* grad_fn_name<min_op> = "MinimumBackward0";
+template <> inline constexpr const char* grad_fn_name<max_op> = "MaximumBackward0";
+template <> inline constexpr const char* grad_fn_name<bce_op> = "BinaryCrossEntropyBackward0";
+template <> inline constexpr const char* grad_fn_name<bce_with_logits_op> = "BinaryCrossEntropyWithLogitsBackward0";
+template <> inline constexpr const char* grad_fn_name<mse_op> = "MseLossBackward0";
+template <> inline constexpr const char* grad_fn_name<step_op> = "StepBackward0";
+template <> inline constexpr const char* grad_fn_name<sign_op> = "SignBackward0";
+
+template <class Op, class... A>
+constexpr const char* name_for() {
+    if constexpr (std::is_same_v<Op, pow_op>)  // a tensor exponent is PyTorch's PowBackward1
+        return tensor_like<std::tuple_element_t<1, std::tuple<A...>>> ? "PowBackward1" : "PowBackward0";
+    else if constexpr (std::is_same_v<Op, clamp_op>)  // tensor bounds: ClampBackward0
+        return (tensor_like<A> || ...) && !(arithmetic<std::tuple_element_t<1, std::tuple<A...>>> &&
+                                             arithmetic<std::tuple_element_t<2, std::tuple<A...>>>)
+                   ? "ClampBackward0"
+                   : "ClampBackward1";
+    else
+        return grad_fn_name<Op>;
+}
+
+/// An operand of an elementwise op: a tensor, or a number broadcast everywhere.
+struct operand {
+    const double* data = nullptr;  // null for a number
+    double number = 0;
+    Shape shape;
+    Impl* impl = nullptr;
+    double at(std::int64_t r, std::int64_t c) const noexcept {
+        if (!data) return number;
+        const std::int64_t R = shape.rows(), C = shape.cols();
+        return data[(R == 1 ? 0 : r) * C + (C == 1 ? 0 : c)];
+    }
+    bool active() const noexcept { return impl && impl->requires_grad; }
+};
+inline operand operand_of(const Tensor& t) {
+    Impl* p = t.impl();
+    if (!p) throw autograd_error("an undefined Tensor (such as an absent grad()) was used in an op");
+    return {p->data, 0, p->shape, p};
+}
+template <class A>
+    requires arithmetic<A>
+operand operand_of(const A& a) {
+    return {nullptr, double(a), Shape::scalar(), nullptr};
+}
+
+/// PyTorch's broadcasting for ranks 0, 1, 2 (dimensions aligned on the right).
+template <std::size_t N>
+Shape broadcast(const operand (&v)[N]) {
+    Shape out;
+    for (const operand& o : v)
+        if (o.data && o.shape.rank > out.rank) out.rank = o.shape.rank;
+    out.dims[0] = out.dims[1] = 1;
+    // second pass: every operand must match out or be 1 in each (right-aligned) dimension
+    for (const operand& o : v) {
+        if (!o.data) continue;
+        for (int d = 0; d < o.shape.rank; ++d) {
+            const int od = out.rank - o.shape.rank + d;
+            const std::int64_t a = out.dims[od], b = o.shape.dims[d];
+            if (a == b || b == 1) continue;
+            if (a == 1) {
+                out.dims[od] = b;
+                continue;
+            }
+            std::string shapes;
+            for (const operand& q : v)
+                if (q.data) shapes += (shapes.empty() ? "" : " and ") + q.shape.str();
+            throw shape_error("The size of tensor a (" + std::to_string(a) + ") must match the size of tensor b (" +
+                              std::to_string(b) + ") at non-singleton dimension " + std::to_string(od) +
+                              " (shapes " + shapes + ")");
+        }
+    }
+    return out;
+}
+
+/// Records one node over the broadcast shape: fn(values, partials) returns the value at an
+/// element and writes d value / d operand_i. With mean, the output is the mean (losses).
+template <std::size_t N, class Fn>
+Tensor record(const char* name, const operand (&v)[N], Fn fn, bool mean = false) {
+    const Shape bshape = broadcast(v);
+    const std::int64_t R = bshape.rows(), C = bshape.cols(), E = R * C;
+    int active[N];
+    int n_active = 0;
+    bool mask[N];
+    const bool recording = grad_enabled();
+    for (std::size_t i = 0; i < N; ++i) {
+        mask[i] = recording && v[i].active();
+        if (mask[i]) active[n_active++] = int(i);
+    }
+    const Shape out_shape = mean ? Shape::scalar() : bshape;
+    Impl* out = make_impl(out_shape);
+    Tensor result(out);
+    Node* node = nullptr;
+    if (n_active > 0) {
+        node = make_node(name, out_shape, n_active, E);
+        node->kind = mean ? Kind::mean_elementwise : Kind::elementwise;
+        node->elem_rows = R;
+        node->elem_cols = C;
+        for (int j = 0; j < n_active; ++j) {
+            Input& in = node->in[j];
+            in.impl = v[active[j]].impl;
+            retain(in.impl);
+            in.rows = v[active[j]].shape.rows();
+            in.cols = v[active[j]].shape.cols();
+        }
+    }
+    double values[N > 0 ? N : 1];
+    double partials[N > 0 ? N : 1];
+    double total = 0;
+    const double scale = mean ? 1.0 / double(E) : 1.0;
+    for (std::int64_t r = 0; r < R; ++r)
+        for (std::int64_t c = 0; c < C; ++c) {
+            for (std::size_t i = 0; i < N; ++i) values[i] = v[i].at(r, c);
+            const double y = fn(values, partials, mask);
+            const std::int64_t k = r * C + c;
+            if (mean) total += y;
+            else out->data[k] = y;
+            for (int j = 0; j < n_active; ++j) node->in[j].partial[k] = partials[active[j]] * scale;
+        }
+    if (mean) out->data[0] = total * scale;
+    if (node) {
+        out->requires_grad = true;
+        out->grad_fn = node;  // the node's initial ref
+        node->output = out;
+    }
+    return result;
+}
+
+template <class Op>
+inline constexpr bool is_loss = std::is_same_v<Op, bce_op> || std::is_same_v<Op, bce_with_logits_op> ||
+                                std::is_same_v<Op, mse_op>;
+
+template <class Op, class... A, std::size_t... I>
+Tensor elementwise(std::index_sequence<I...>, const A&... a) {
+    const operand v[] = {operand_of(a)...};
+    auto fn = [](const double* x, double* part, const bool* mask) {
+        const double y = double(Op::value(x[I]...));
+        ((mask[I] ? void(part[I] = double(Op::template partial<I>(y, x[I]...))) : void()), ...);
+        return y;
+    };
+    return record(name_for<Op, A...>(), v, fn, is_loss<Op>);
+}
+
+}  // namespace tape_detail
+
+namespace detail {
+template <class Op>
+struct tensor_apply<Op, tape_tag> {
+    template <class... A>
+    static Tensor call(const A&... a) {
+        return tape_detail::elementwise<Op>(std::index_sequence_for<A...>{}, a...);
+    }
+};
+
+template <class... B>
+struct tensor_names;
+template <>
+struct tensor_names<> {
+    using type = name_list<>;
+};
+template <class B, class... Bs>
+struct tensor_names<B, Bs...> {
+    using rest = typename tensor_names<Bs...>::type;
+    using type = std::conditional_t<tensor_like<typename B::value_type>,
+                                    typename concat<name_list<B::name>, rest>::type, rest>;
+};
+
+/// A static expression on tensors: elementwise over the broadcast shape of its Tensor
+/// bindings, each element's value and partials from the static sweep; ONE tape node.
+template <>
+struct tensor_evaluate<tape_tag> {
+    template <class F, class... B>
+    static Tensor call(const F& f, const B&... b) {
+        using active = typename tensor_names<B...>::type;
+        const tape_detail::operand v[] = {tape_detail::operand_of(b.value)...};
+        auto fn = [&f](const double* x, double* part, const bool* mask) {
+            return element<active, B...>(f, x, part, mask, std::index_sequence_for<B...>{});
+        };
+        return tape_detail::record("ExprBackward0", v, fn);
+    }
+
+  private:
+    template <class Active, class... B, class F, std::size_t... I>
+    static double element(const F& f, const double* x, double* part, const bool* mask, std::index_sequence<I...>) {
+        const auto r = sweep<Active>(f, binding<B::name, double>{x[I]}...);
+        ((mask[I] ? void(part[I] = partial_for<B>(r)) : void()), ...);
+        return double(r.value);
+    }
+    template <class B, class R>
+    static double partial_for(const R& r) {
+        if constexpr (tensor_like<typename B::value_type>) return double(r.grad[variable<B::name>{}]);
+        else return 0.0;
+    }
+};
+}  // namespace detail
+
+}  // namespace etgrad

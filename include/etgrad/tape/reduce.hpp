@@ -1,0 +1,144 @@
+/// @file reduce.hpp  sum, mean (all elements or along an axis), dot, matmul on tape tensors.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include <etgrad/tape/tensor.hpp>
+
+namespace etgrad {
+namespace tape_detail {
+
+inline Impl* checked(const Tensor& t, const char* what) {
+    if (!t.defined()) throw autograd_error(std::string(what) + ": an undefined Tensor");
+    return t.impl();
+}
+
+/// Output tensor and, when recording, its node with the given inputs (no per-element partials).
+inline Tensor make_result(const Shape& shape, const char* name, Kind kind, std::initializer_list<Impl*> inputs,
+                          Node** node_out) {
+    Impl* out = make_impl(shape);
+    Tensor result(out);
+    bool any = false;
+    for (Impl* in : inputs) any = any || in->requires_grad;
+    *node_out = nullptr;
+    if (any && grad_enabled()) {
+        Node* n = make_node(name, shape, int(inputs.size()), 0);
+        n->kind = kind;
+        int i = 0;
+        for (Impl* in : inputs) {
+            n->in[i].impl = in;
+            retain(in);
+            n->in[i].rows = in->shape.rows();
+            n->in[i].cols = in->shape.cols();
+            ++i;
+        }
+        out->requires_grad = true;
+        out->grad_fn = n;
+        n->output = out;
+        *node_out = n;
+    }
+    return result;
+}
+
+inline Tensor reduce_all(const Tensor& t, bool mean, const char* name) {
+    Impl* x = checked(t, name);
+    Node* n = nullptr;
+    Tensor r = make_result(Shape::scalar(), name, Kind::reduce_all, {x}, &n);
+    double s = 0;
+    for (std::int64_t k = 0; k < x->numel(); ++k) s += x->data[k];
+    const double scale = mean ? 1.0 / double(x->numel()) : 1.0;
+    r.impl()->data[0] = s * scale;
+    if (n) n->scale = scale;
+    return r;
+}
+
+inline Tensor reduce_axis(const Tensor& t, int axis, bool mean, const char* name) {
+    Impl* x = checked(t, name);
+    if (x->shape.rank == 0 || axis < -x->shape.rank || axis >= x->shape.rank)
+        throw shape_error(std::string(name) + ": dimension " + std::to_string(axis) + " is out of range for shape " +
+                          x->shape.str());
+    if (axis < 0) axis += x->shape.rank;
+    if (x->shape.rank == 1) return reduce_all(t, mean, name);
+    const std::int64_t R = x->shape.dims[0], C = x->shape.dims[1];
+    Node* n = nullptr;
+    Tensor r = make_result(Shape::vector(axis == 0 ? C : R), name, Kind::reduce_axis, {x}, &n);
+    const double scale = mean ? 1.0 / double(axis == 0 ? R : C) : 1.0;
+    double* o = r.impl()->data;
+    for (std::int64_t k = 0; k < r.numel(); ++k) o[k] = 0;
+    for (std::int64_t i = 0; i < R; ++i)
+        for (std::int64_t j = 0; j < C; ++j) o[axis == 0 ? j : i] += x->data[i * C + j];
+    for (std::int64_t k = 0; k < r.numel(); ++k) o[k] *= scale;
+    if (n) {
+        n->scale = scale;
+        n->axis = axis;
+    }
+    return r;
+}
+
+}  // namespace tape_detail
+
+/// The sum of all elements (SumBackward0).
+inline Tensor sum(const Tensor& t) { return tape_detail::reduce_all(t, false, "SumBackward0"); }
+/// The mean of all elements (MeanBackward0).
+inline Tensor mean(const Tensor& t) { return tape_detail::reduce_all(t, true, "MeanBackward0"); }
+/// The sum along a dimension (SumBackward1).
+inline Tensor sum(const Tensor& t, int axis) { return tape_detail::reduce_axis(t, axis, false, "SumBackward1"); }
+/// The mean along a dimension (MeanBackward1).
+inline Tensor mean(const Tensor& t, int axis) { return tape_detail::reduce_axis(t, axis, true, "MeanBackward1"); }
+
+/// Matrix products: (n, m) @ (m, p) (MmBackward0), (n, m) @ (m) (MvBackward0),
+/// (m) @ (m, p), and (m) @ (m) (DotBackward0).
+inline Tensor matmul(const Tensor& a, const Tensor& b) {
+    using namespace tape_detail;
+    Impl* A = checked(a, "matmul");
+    Impl* B = checked(b, "matmul");
+    if (A->shape.rank == 0 || B->shape.rank == 0)
+        throw shape_error("matmul: both arguments need at least 1 dimension, got shapes " + A->shape.str() + " and " +
+                          B->shape.str());
+    // as 2-d: a vector on the left is a row (1 x m), on the right a column (m x 1)
+    const std::int64_t R = A->shape.rank == 2 ? A->shape.dims[0] : 1;
+    const std::int64_t M = A->shape.rank == 2 ? A->shape.dims[1] : A->shape.dims[0];
+    const std::int64_t MB = B->shape.dims[0];
+    const std::int64_t P = B->shape.rank == 2 ? B->shape.dims[1] : 1;
+    if (M != MB)
+        throw shape_error("matmul: shapes " + A->shape.str() + " and " + B->shape.str() + " cannot be multiplied (" +
+                          std::to_string(M) + " != " + std::to_string(MB) + ")");
+    Shape out;
+    const char* name = "MmBackward0";
+    if (A->shape.rank == 1 && B->shape.rank == 1) {
+        out = Shape::scalar();
+        name = "DotBackward0";
+    } else if (B->shape.rank == 1) {
+        out = Shape::vector(R);
+        name = "MvBackward0";
+    } else if (A->shape.rank == 1) {
+        out = Shape::vector(P);
+    } else {
+        out = Shape::matrix(R, P);
+    }
+    Node* n = nullptr;
+    Tensor r = make_result(out, name, Kind::matmul, {A, B}, &n);
+    if (n) {
+        n->in[0].rows = R;
+        n->in[0].cols = M;
+        n->in[1].rows = M;
+        n->in[1].cols = P;
+    }
+    double* o = r.impl()->data;
+    for (std::int64_t i = 0; i < R; ++i)
+        for (std::int64_t j = 0; j < P; ++j) {
+            double acc = 0;
+            for (std::int64_t k = 0; k < M; ++k) acc += A->data[i * M + k] * B->data[k * P + j];
+            o[i * P + j] = acc;
+        }
+    return r;
+}
+/// The dot product of two vectors (DotBackward0).
+inline Tensor dot(const Tensor& a, const Tensor& b) {
+    if (a.dim() != 1 || b.dim() != 1)
+        throw shape_error("dot: 1D tensors expected, but got " + std::to_string(a.dim()) + "D and " +
+                          std::to_string(b.dim()) + "D tensors");
+    return matmul(a, b);
+}
+
+}  // namespace etgrad

@@ -1,0 +1,588 @@
+/// @file tensor.hpp  The runtime tape's Tensor: a handle with PyTorch's autograd semantics
+/// (requires_grad, backward, gradient accumulation, retain_graph, detach, no_grad, retain_grad).
+///
+/// Memory: tensor records come from a per-thread pool and graph nodes (with their partials)
+/// from a per-thread arena that is reset whenever no node is alive, so a training loop reaches
+/// a steady state with no heap allocation per scalar op. Backward walks the per-thread tape in
+/// reverse creation order (a topological order), skipping nodes the root does not reach.
+/// Everything is thread-local: a graph, and its Tensors, belong to the thread that built them.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <etgrad/core/expression.hpp>
+
+namespace etgrad {
+
+/// Misuse of autograd (backward through a freed graph, on a tensor without grad, ...).
+struct autograd_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+/// Tensors whose shapes do not fit the operation.
+struct shape_error : std::invalid_argument {
+    using std::invalid_argument::invalid_argument;
+};
+
+struct requires_grad_t {
+    explicit constexpr requires_grad_t() = default;
+};
+/// `tensor(3.0, requires_grad)`
+inline constexpr requires_grad_t requires_grad{};
+struct retain_graph_t {
+    explicit constexpr retain_graph_t() = default;
+};
+/// `t.backward(retain_graph)`
+inline constexpr retain_graph_t retain_graph{};
+
+class Tensor;
+
+namespace tape_detail {
+
+/// A shape of rank 0, 1 or 2.
+struct Shape {
+    std::int64_t dims[2]{1, 1};
+    int rank = 0;
+    std::int64_t numel() const noexcept { return rank == 0 ? 1 : (rank == 1 ? dims[0] : dims[0] * dims[1]); }
+    std::int64_t rows() const noexcept { return rank == 2 ? dims[0] : 1; }  // as a 2-d shape
+    std::int64_t cols() const noexcept { return rank == 0 ? 1 : (rank == 1 ? dims[0] : dims[1]); }
+    bool operator==(const Shape& o) const noexcept {
+        return rank == o.rank && (rank < 1 || dims[0] == o.dims[0]) && (rank < 2 || dims[1] == o.dims[1]);
+    }
+    std::string str() const {
+        if (rank == 0) return "[]";
+        if (rank == 1) return "[" + std::to_string(dims[0]) + "]";
+        return "[" + std::to_string(dims[0]) + ", " + std::to_string(dims[1]) + "]";
+    }
+    static Shape scalar() noexcept { return {}; }
+    static Shape vector(std::int64_t n) noexcept { return {{n, 1}, 1}; }
+    static Shape matrix(std::int64_t r, std::int64_t c) noexcept { return {{r, c}, 2}; }
+};
+
+struct Node;
+
+/// A tensor's record: value storage (inline for scalars), autograd flags, gradient, grad_fn.
+struct Impl {
+    int refs = 1;
+    Shape shape;
+    double* data = &local;
+    double local = 0;
+    double* heap = nullptr;  // owned storage when numel > 1
+    Impl* owner = nullptr;   // storage shared with owner (detach, grad handles); a counted ref
+    bool requires_grad = false;
+    bool retains_grad = false;
+    Node* grad_fn = nullptr;  // a counted ref
+    Impl* grad = nullptr;     // a counted ref
+
+    std::int64_t numel() const noexcept { return shape.numel(); }
+};
+
+/// One input edge of a node: the input tensor (a counted ref) and dOut/dIn per output element.
+struct Input {
+    Impl* impl = nullptr;
+    double* partial = nullptr;
+    std::int64_t rows = 1, cols = 1;  // the input's 2-d shape, for broadcasting
+};
+
+enum class Kind : std::uint8_t {
+    elementwise,       // out[k] = f(inputs at k): partials per output element, broadcasting
+    mean_elementwise,  // out = mean_k f(inputs at k) (losses on tensors): partials per element, / n
+    reduce_all,        // sum or mean of every element
+    reduce_axis,       // sum or mean along an axis
+    matmul             // uses the saved inputs
+};
+
+/// A recorded op (grad_fn): its partials are computed when it is recorded, by the op's rule.
+struct Node {
+    const char* name = "";
+    int refs = 1;
+    std::uint32_t seq = 0;
+    bool freed = false;
+    bool touched = false;
+    Kind kind = Kind::elementwise;
+    int axis = -1;
+    double scale = 1;
+    Shape out_shape;
+    Impl* output = nullptr;  // not counted: cleared when the output dies
+    double* adj = nullptr;
+    double adj_local = 0;
+    std::int64_t elem_rows = 1, elem_cols = 1;  // the broadcast shape the partials are indexed by
+    int n_in = 0;
+    Input* in = nullptr;
+};
+
+/// Per-thread storage: an Impl pool, the node arena and the tape (nodes in creation order).
+struct ThreadState {
+    std::vector<std::unique_ptr<Impl[]>> impl_blocks;
+    std::vector<Impl*> free_impls;
+    std::vector<std::unique_ptr<char[]>> arena_blocks;
+    std::size_t arena_block = 0, arena_offset = 0;
+    static constexpr std::size_t arena_block_size = std::size_t{1} << 20;
+    std::vector<std::unique_ptr<char[]>> big_blocks;  // allocations larger than a block
+    std::size_t live_nodes = 0;
+    std::vector<Node*> tape;
+    std::vector<Node*> touched;
+    std::vector<Node*> dying;
+    bool releasing = false;
+    bool grad_enabled = true;
+    std::size_t arena_bytes_used = 0;
+
+    Impl* new_impl() {
+        if (free_impls.empty()) {
+            constexpr std::size_t n = 256;
+            impl_blocks.emplace_back(new Impl[n]);
+            for (std::size_t i = 0; i < n; ++i) free_impls.push_back(&impl_blocks.back()[i]);
+        }
+        Impl* p = free_impls.back();
+        free_impls.pop_back();
+        *p = Impl{};
+        p->data = &p->local;
+        return p;
+    }
+    void* arena_alloc(std::size_t bytes) {
+        bytes = (bytes + 15) & ~std::size_t{15};
+        arena_bytes_used += bytes;
+        if (bytes > arena_block_size) {
+            big_blocks.emplace_back(new char[bytes]);
+            return big_blocks.back().get();
+        }
+        if (arena_block < arena_blocks.size() && arena_offset + bytes > arena_block_size) {
+            ++arena_block;
+            arena_offset = 0;
+        }
+        if (arena_block == arena_blocks.size()) arena_blocks.emplace_back(new char[arena_block_size]);
+        void* p = arena_blocks[arena_block].get() + arena_offset;
+        arena_offset += bytes;
+        return p;
+    }
+    void reset_arena() {
+        arena_block = 0;
+        arena_offset = 0;
+        big_blocks.clear();
+        tape.clear();
+    }
+};
+
+inline ThreadState& state() {
+    thread_local ThreadState s;
+    return s;
+}
+
+inline void release(Impl* p) noexcept;
+inline void release(Node* n) noexcept;
+
+inline void retain(Impl* p) noexcept {
+    if (p) ++p->refs;
+}
+
+/// Drops what a node holds for backward: its input refs. It stays readable as "freed".
+inline void free_graph_node(Node* n) noexcept {
+    if (n->freed) return;
+    n->freed = true;
+    for (int i = 0; i < n->n_in; ++i) {
+        Impl* in = n->in[i].impl;
+        n->in[i].impl = nullptr;
+        release(in);
+    }
+}
+
+/// Releasing a node releases its inputs, which may release their nodes: done with a work list,
+/// not recursion, so a graph of any depth (a 10,000-step loop) is freed in constant stack.
+inline void release(Node* n) noexcept {
+    if (!n || --n->refs > 0) return;
+    ThreadState& s = state();
+    s.dying.push_back(n);
+    if (s.releasing) return;
+    s.releasing = true;
+    while (!s.dying.empty()) {
+        Node* d = s.dying.back();
+        s.dying.pop_back();
+        free_graph_node(d);
+        if (--s.live_nodes == 0) s.reset_arena();
+    }
+    s.releasing = false;
+}
+
+inline void release(Impl* p) noexcept {
+    if (!p || --p->refs > 0) return;
+    if (p->grad_fn) {
+        if (p->grad_fn->output == p) p->grad_fn->output = nullptr;
+        release(p->grad_fn);
+    }
+    release(p->grad);
+    release(p->owner);
+    delete[] p->heap;
+    p->heap = nullptr;
+    state().free_impls.push_back(p);
+}
+
+inline Impl* make_impl(const Shape& shape) {
+    Impl* p = state().new_impl();
+    p->shape = shape;
+    if (shape.numel() > 1) {
+        p->heap = new double[std::size_t(shape.numel())]();
+        p->data = p->heap;
+    }
+    return p;
+}
+
+/// A node with n_in inputs, each with `elements` partials (the broadcast shape's size).
+inline Node* make_node(const char* name, const Shape& out, int n_in, std::int64_t elements) {
+    ThreadState& s = state();
+    Node* n = new (s.arena_alloc(sizeof(Node))) Node{};
+    n->name = name;
+    n->out_shape = out;
+    n->n_in = n_in;
+    const std::int64_t m = out.numel();
+    n->adj = m == 1 ? &n->adj_local : static_cast<double*>(s.arena_alloc(sizeof(double) * std::size_t(m)));
+    for (std::int64_t k = 0; k < m; ++k) n->adj[k] = 0;
+    n->in = static_cast<Input*>(s.arena_alloc(sizeof(Input) * std::size_t(n_in > 0 ? n_in : 1)));
+    double* partials = elements > 0 && n_in > 0
+                           ? static_cast<double*>(s.arena_alloc(sizeof(double) * std::size_t(elements * n_in)))
+                           : nullptr;
+    for (int i = 0; i < n_in; ++i) n->in[i] = Input{nullptr, partials ? partials + i * elements : nullptr, 1, 1};
+    n->seq = std::uint32_t(s.tape.size());
+    s.tape.push_back(n);
+    ++s.live_nodes;
+    return n;
+}
+
+/// Whether ops record now (false inside a no_grad_guard).
+inline bool grad_enabled() noexcept { return state().grad_enabled; }
+
+}  // namespace tape_detail
+
+/// Inside its scope no op is recorded (RAII, nestable, per thread), like torch.no_grad().
+class no_grad_guard {
+  public:
+    no_grad_guard() noexcept : previous_(tape_detail::state().grad_enabled) { tape_detail::state().grad_enabled = false; }
+    ~no_grad_guard() { tape_detail::state().grad_enabled = previous_; }
+    no_grad_guard(const no_grad_guard&) = delete;
+    no_grad_guard& operator=(const no_grad_guard&) = delete;
+
+  private:
+    bool previous_;
+};
+
+/// A handle to a tensor of rank 0, 1 or 2 (double storage) with PyTorch's autograd semantics.
+/// Copies share the tensor, as Python names do.
+class Tensor {
+  public:
+    Tensor() noexcept = default;
+    explicit Tensor(tape_detail::Impl* adopt) noexcept : p_(adopt) {}
+    Tensor(const Tensor& o) noexcept : p_(o.p_) { tape_detail::retain(p_); }
+    Tensor(Tensor&& o) noexcept : p_(o.p_) { o.p_ = nullptr; }
+    Tensor& operator=(const Tensor& o) noexcept {
+        tape_detail::retain(o.p_);
+        tape_detail::release(p_);
+        p_ = o.p_;
+        return *this;
+    }
+    Tensor& operator=(Tensor&& o) noexcept {
+        if (this != &o) {
+            tape_detail::release(p_);
+            p_ = o.p_;
+            o.p_ = nullptr;
+        }
+        return *this;
+    }
+    ~Tensor() { tape_detail::release(p_); }
+
+    /// False for an absent gradient (`x.grad()` before any backward) or a default handle.
+    bool defined() const noexcept { return p_ != nullptr; }
+    double item() const {
+        check_defined("item()");
+        if (p_->numel() != 1)
+            throw shape_error("a Tensor with " + std::to_string(p_->numel()) +
+                              " elements cannot be converted to a scalar (shape " + p_->shape.str() + ")");
+        return p_->data[0];
+    }
+    std::vector<double> to_vector() const {
+        check_defined("to_vector()");
+        return std::vector<double>(p_->data, p_->data + p_->numel());
+    }
+    std::vector<std::int64_t> shape() const {
+        check_defined("shape()");
+        return std::vector<std::int64_t>(p_->shape.dims, p_->shape.dims + p_->shape.rank);
+    }
+    std::int64_t numel() const { return defined() ? p_->numel() : 0; }
+    int dim() const { return defined() ? p_->shape.rank : 0; }
+    bool requires_grad() const noexcept { return p_ && p_->requires_grad; }
+    bool is_leaf() const noexcept { return p_ && p_->grad_fn == nullptr; }
+    /// The grad_fn's name ("MulBackward0"), or "" for a leaf.
+    std::string grad_fn() const { return p_ && p_->grad_fn ? p_->grad_fn->name : ""; }
+
+    /// The accumulated gradient, as a handle sharing its storage (so `x.grad().zero_()` persists);
+    /// undefined unless this is a leaf that requires grad, or retain_grad() was called.
+    Tensor grad() const {
+        if (!p_ || !p_->grad) return Tensor{};
+        tape_detail::retain(p_->grad);
+        return Tensor(p_->grad);
+    }
+    /// Fills with zeros in place.
+    Tensor& zero_() {
+        check_defined("zero_()");
+        for (std::int64_t k = 0; k < p_->numel(); ++k) p_->data[k] = 0;
+        return *this;
+    }
+    /// Starts or stops recording ops on this leaf, in place.
+    Tensor& requires_grad_(bool on = true) {
+        check_defined("requires_grad_()");
+        if (p_->grad_fn && !on)
+            throw autograd_error(
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed variable "
+                "in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
+        p_->requires_grad = on;
+        return *this;
+    }
+    /// A new leaf sharing this tensor's storage, with no history.
+    Tensor detach() const {
+        check_defined("detach()");
+        tape_detail::Impl* d = tape_detail::state().new_impl();
+        d->shape = p_->shape;
+        d->data = p_->data;
+        d->owner = p_;
+        tape_detail::retain(p_);
+        return Tensor(d);
+    }
+    /// Makes this non-leaf keep its gradient in grad() at the next backward.
+    void retain_grad() {
+        check_defined("retain_grad()");
+        if (!p_->requires_grad)
+            throw autograd_error("can't retain_grad on Tensor that has requires_grad=False");
+        if (p_->grad_fn) p_->retains_grad = true;
+    }
+
+    void backward() { run_backward(nullptr, false); }
+    void backward(retain_graph_t) { run_backward(nullptr, true); }
+    void backward(const Tensor& gradient) { run_backward(&gradient, false); }
+    void backward(const Tensor& gradient, retain_graph_t) { run_backward(&gradient, true); }
+
+    /// Raw access for etgrad's ops and optimizers.
+    tape_detail::Impl* impl() const noexcept { return p_; }
+    const double* data() const noexcept { return p_ ? p_->data : nullptr; }
+    double* data() noexcept { return p_ ? p_->data : nullptr; }
+
+  private:
+    void check_defined(const char* what) const {
+        if (!p_) throw autograd_error(std::string("Tensor::") + what + " on an undefined Tensor");
+    }
+    void run_backward(const Tensor* gradient, bool retain);
+
+    tape_detail::Impl* p_ = nullptr;
+};
+
+namespace detail {
+template <>
+struct is_tensor<Tensor> : std::true_type {};
+}  // namespace detail
+
+namespace tape_detail {
+
+inline Impl* ensure_grad(Impl* leaf) {
+    if (!leaf->grad) leaf->grad = make_impl(leaf->shape);
+    return leaf->grad;
+}
+
+/// Adds this node's adjoint times its partials into its inputs' adjoints (or leaf gradients).
+inline void propagate(Node* n) {
+    ThreadState& s = state();
+    const std::int64_t m = n->out_shape.numel();
+    for (int i = 0; i < n->n_in; ++i) {
+        Input& in = n->in[i];
+        Impl* x = in.impl;
+        if (!x || !x->requires_grad) continue;
+        double* target;
+        if (x->grad_fn) {
+            Node* up = x->grad_fn;
+            if (!up->touched) {
+                up->touched = true;
+                s.touched.push_back(up);
+            }
+            target = up->adj;
+        } else {
+            target = ensure_grad(x)->data;
+        }
+        switch (n->kind) {
+            case Kind::elementwise:
+                if (m == 1) {
+                    target[0] += in.partial[0] * n->adj[0];
+                } else {
+                    const std::int64_t R = n->out_shape.rows(), C = n->out_shape.cols();
+                    for (std::int64_t r = 0; r < R; ++r)
+                        for (std::int64_t c = 0; c < C; ++c) {
+                            const std::int64_t k = r * C + c;
+                            const std::int64_t j = (in.rows == 1 ? 0 : r) * in.cols + (in.cols == 1 ? 0 : c);
+                            target[j] += in.partial[k] * n->adj[k];
+                        }
+                }
+                break;
+            case Kind::mean_elementwise: {
+                const std::int64_t R = n->elem_rows, C = n->elem_cols;
+                for (std::int64_t r = 0; r < R; ++r)
+                    for (std::int64_t c = 0; c < C; ++c) {
+                        const std::int64_t j = (in.rows == 1 ? 0 : r) * in.cols + (in.cols == 1 ? 0 : c);
+                        target[j] += in.partial[r * C + c] * n->adj[0];
+                    }
+                break;
+            }
+            case Kind::reduce_all:
+                for (std::int64_t j = 0; j < x->numel(); ++j) target[j] += n->scale * n->adj[0];
+                break;
+            case Kind::reduce_axis: {
+                const std::int64_t R = x->shape.rows(), C = x->shape.cols();
+                for (std::int64_t r = 0; r < R; ++r)
+                    for (std::int64_t c = 0; c < C; ++c)
+                        target[r * C + c] += n->scale * n->adj[n->axis == 0 ? c : r];
+                break;
+            }
+            case Kind::matmul: {
+                // out (R x P) = A (R x M) B (M x P): dA = adj B^T, dB = A^T adj
+                const Impl* A = n->in[0].impl;
+                const Impl* B = n->in[1].impl;
+                const std::int64_t R = n->in[0].rows, M = n->in[0].cols, P = n->in[1].cols;
+                if (i == 0) {
+                    for (std::int64_t r = 0; r < R; ++r)
+                        for (std::int64_t k = 0; k < M; ++k) {
+                            double acc = 0;
+                            for (std::int64_t p = 0; p < P; ++p) acc += n->adj[r * P + p] * B->data[k * P + p];
+                            target[r * M + k] += acc;
+                        }
+                } else {
+                    for (std::int64_t k = 0; k < M; ++k)
+                        for (std::int64_t p = 0; p < P; ++p) {
+                            double acc = 0;
+                            for (std::int64_t r = 0; r < R; ++r) acc += A->data[r * M + k] * n->adj[r * P + p];
+                            target[k * P + p] += acc;
+                        }
+                }
+                break;
+            }
+        }
+    }
+}
+
+inline const char* freed_graph_message() {
+    return "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+           "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+           "autograd.grad(). Specify retain_graph=True (t.backward(etgrad::retain_graph)) if you need to backward "
+           "through the graph a second time or if you need to access saved tensors after calling backward.";
+}
+
+}  // namespace tape_detail
+
+inline void Tensor::run_backward(const Tensor* gradient, bool retain) {
+    using namespace tape_detail;
+    check_defined("backward()");
+    if (!p_->requires_grad)
+        throw autograd_error("element 0 of tensors does not require grad and does not have a grad_fn");
+    if (!gradient && p_->numel() != 1) throw autograd_error("grad can be implicitly created only for scalar outputs");
+    if (gradient && (!gradient->defined() || !(gradient->p_->shape == p_->shape)))
+        throw shape_error("backward(gradient): the gradient's shape " +
+                          (gradient->defined() ? gradient->p_->shape.str() : std::string("(undefined)")) +
+                          " does not match the tensor's shape " + p_->shape.str());
+    const std::int64_t m = p_->numel();
+    if (!p_->grad_fn) {  // a leaf: its gradient is the seed itself
+        double* g = ensure_grad(p_)->data;
+        for (std::int64_t k = 0; k < m; ++k) g[k] += gradient ? gradient->p_->data[k] : 1.0;
+        return;
+    }
+    Node* root = p_->grad_fn;
+    if (root->freed) throw autograd_error(freed_graph_message());
+    ThreadState& s = state();
+    s.touched.clear();
+    for (std::int64_t k = 0; k < m; ++k) root->adj[k] += gradient ? gradient->p_->data[k] : 1.0;
+    root->touched = true;
+    s.touched.push_back(root);
+    // The tape is in creation order, a topological order: one reverse pass visits every node
+    // after all of its consumers.
+    for (std::int64_t i = root->seq; i >= 0; --i) {
+        Node* n = s.tape[std::size_t(i)];
+        if (!n->touched) continue;
+        if (n->freed) {
+            for (Node* t : s.touched) {
+                t->touched = false;
+                for (std::int64_t k = 0; k < t->out_shape.numel(); ++k) t->adj[k] = 0;
+            }
+            throw autograd_error(freed_graph_message());
+        }
+        propagate(n);
+        if (n->output && n->output->retains_grad) {
+            double* g = ensure_grad(n->output)->data;
+            for (std::int64_t k = 0; k < n->out_shape.numel(); ++k) g[k] += n->adj[k];
+        }
+    }
+    for (Node* t : s.touched) {
+        t->touched = false;
+        for (std::int64_t k = 0; k < t->out_shape.numel(); ++k) t->adj[k] = 0;
+        if (!retain) free_graph_node(t);
+    }
+    s.touched.clear();
+}
+
+/// A scalar tensor: `tensor(3.0)`, `tensor(3.0, requires_grad)`.
+inline Tensor tensor(double v) {
+    tape_detail::Impl* p = tape_detail::make_impl(tape_detail::Shape::scalar());
+    p->data[0] = v;
+    return Tensor(p);
+}
+inline Tensor tensor(double v, requires_grad_t) {
+    Tensor t = tensor(v);
+    t.requires_grad_(true);
+    return t;
+}
+/// A vector: `tensor({1.0, 2.0, 3.0}, requires_grad)`.
+inline Tensor tensor(std::initializer_list<double> v) {
+    tape_detail::Impl* p = tape_detail::make_impl(tape_detail::Shape::vector(std::int64_t(v.size())));
+    std::int64_t k = 0;
+    for (double x : v) p->data[k++] = x;
+    return Tensor(p);
+}
+inline Tensor tensor(std::initializer_list<double> v, requires_grad_t) {
+    Tensor t = tensor(v);
+    t.requires_grad_(true);
+    return t;
+}
+/// A matrix, row by row: `tensor({{1.0, 2.0}, {3.0, 4.0}})`.
+inline Tensor tensor(std::initializer_list<std::initializer_list<double>> rows) {
+    const std::int64_t R = std::int64_t(rows.size()), C = R ? std::int64_t(rows.begin()->size()) : 0;
+    tape_detail::Impl* p = tape_detail::make_impl(tape_detail::Shape::matrix(R, C));
+    Tensor t(p);
+    std::int64_t k = 0;
+    for (const auto& row : rows) {
+        if (std::int64_t(row.size()) != C)
+            throw shape_error("tensor({{...}}): rows of different lengths (" + std::to_string(C) + " and " +
+                              std::to_string(row.size()) + ")");
+        for (double x : row) p->data[k++] = x;
+    }
+    return t;
+}
+inline Tensor tensor(std::initializer_list<std::initializer_list<double>> rows, requires_grad_t) {
+    Tensor t = tensor(rows);
+    t.requires_grad_(true);
+    return t;
+}
+/// A tensor from flat row-major data and a shape of rank 0, 1 or 2.
+inline Tensor from_vector(const std::vector<double>& values, const std::vector<std::int64_t>& shape) {
+    tape_detail::Shape s;
+    if (shape.size() > 2) throw shape_error("etgrad tensors have rank 0, 1 or 2");
+    s.rank = int(shape.size());
+    for (std::size_t i = 0; i < shape.size(); ++i) s.dims[i] = shape[i];
+    if (s.numel() != std::int64_t(values.size()))
+        throw shape_error("from_vector: " + std::to_string(values.size()) + " values do not fill shape " + s.str());
+    tape_detail::Impl* p = tape_detail::make_impl(s);
+    for (std::size_t k = 0; k < values.size(); ++k) p->data[k] = values[k];
+    return Tensor(p);
+}
+inline Tensor zeros(const std::vector<std::int64_t>& shape) {
+    std::int64_t n = 1;
+    for (auto d : shape) n *= d;
+    return from_vector(std::vector<double>(std::size_t(n), 0.0), shape);
+}
+
+}  // namespace etgrad
