@@ -151,8 +151,8 @@ Tensor record(const char* name, const operand (&v)[N], Fn fn, bool mean = false)
             in.cols = v[active[j]].shape.cols();
         }
     }
-    double values[N > 0 ? N : 1];
-    double partials[N > 0 ? N : 1];
+    double values[N > 0 ? N : 1]{};
+    double partials[N > 0 ? N : 1]{};
     double total = 0;
     const double scale = mean ? 1.0 / double(E) : 1.0;
     for (std::int64_t r = 0; r < R; ++r)

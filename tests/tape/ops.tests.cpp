@@ -1,0 +1,168 @@
+// The tape covers the static engine's whole op set with the same rules: op by op on tensors,
+// its values and gradients equal the static sweep's, on scalars and elementwise on vectors.
+#include <string>
+#include <vector>
+
+#include <etgrad/tape.hpp>
+
+#include "catch.hpp"
+
+using namespace etgrad;
+
+namespace {
+constexpr auto A = var<"a">;
+constexpr auto B = var<"b">;
+constexpr auto C = var<"c">;
+
+double grad_at(const Tensor& t, std::size_t k) {
+    const Tensor g = t.grad();  // inputs an op does not use get no gradient
+    return g.defined() ? g.to_vector()[k] : 0.0;
+}
+
+template <class F>
+void same_as_static(const std::string& name, F f, std::vector<double> as, std::vector<double> bs, std::vector<double> cs,
+                    bool elementwise = true) {
+    INFO(name);
+    const auto expr = f(A, B, C);
+    std::vector<double> ga, gb, gc, vals;
+    for (std::size_t k = 0; k < as.size(); ++k) {
+        const auto r = value_and_grad(expr, A = as[k], B = bs[k], C = cs[k]);
+        vals.push_back(r.value);
+        ga.push_back(r.grad[A]);
+        gb.push_back(r.grad[B]);
+        gc.push_back(r.grad[C]);
+        // scalars, op by op
+        Tensor ta = tensor(as[k], requires_grad), tb = tensor(bs[k], requires_grad), tc = tensor(cs[k], requires_grad);
+        Tensor out = f(ta, tb, tc);
+        CHECK_THAT(out.item(), WithinRel(r.value, 1e-14) || WithinAbs(r.value, 1e-300));
+        if (out.requires_grad()) {
+            out.backward();
+            CHECK_THAT(grad_at(ta, 0), WithinRel(r.grad[A], 1e-14) || WithinAbs(r.grad[A], 1e-300));
+            CHECK_THAT(grad_at(tb, 0), WithinRel(r.grad[B], 1e-14) || WithinAbs(r.grad[B], 1e-300));
+            CHECK_THAT(grad_at(tc, 0), WithinRel(r.grad[C], 1e-14) || WithinAbs(r.grad[C], 1e-300));
+        }
+    }
+    if (!elementwise) return;
+    // vectors, elementwise, reduced by sum
+    Tensor ta = from_vector(as, {std::int64_t(as.size())}).requires_grad_();
+    Tensor tb = from_vector(bs, {std::int64_t(bs.size())}).requires_grad_();
+    Tensor tc = from_vector(cs, {std::int64_t(cs.size())}).requires_grad_();
+    Tensor out = f(ta, tb, tc);
+    const auto ov = out.to_vector();
+    for (std::size_t k = 0; k < as.size(); ++k) CHECK_THAT(ov[k], WithinRel(vals[k], 1e-14) || WithinAbs(vals[k], 1e-300));
+    if (!out.requires_grad()) return;
+    sum(out).backward();
+    for (std::size_t k = 0; k < as.size(); ++k) {
+        CHECK_THAT(grad_at(ta, k), WithinRel(ga[k], 1e-14) || WithinAbs(ga[k], 1e-300));
+        CHECK_THAT(grad_at(tb, k), WithinRel(gb[k], 1e-14) || WithinAbs(gb[k], 1e-300));
+        CHECK_THAT(grad_at(tc, k), WithinRel(gc[k], 1e-14) || WithinAbs(gc[k], 1e-300));
+    }
+}
+
+const std::vector<double> xs{-2.5, -0.7, 0.3, 1.1, 2.9};
+const std::vector<double> pos{0.2, 0.7, 1.3, 2.2, 4.0};
+const std::vector<double> probs{0.05, 0.3, 0.5, 0.8, 0.97};
+const std::vector<double> labels{0.0, 1.0, 0.0, 1.0, 0.3};
+}  // namespace
+
+TEST_CASE("every op on the tape equals the static sweep", "[tape][ops]") {
+    same_as_static("a+b", [](auto a, auto b, auto) { return a + b; }, xs, pos, xs);
+    same_as_static("a-b", [](auto a, auto b, auto) { return a - b; }, xs, pos, xs);
+    same_as_static("a*b", [](auto a, auto b, auto) { return a * b; }, xs, pos, xs);
+    same_as_static("a/b", [](auto a, auto b, auto) { return a / b; }, xs, pos, xs);
+    same_as_static("-a", [](auto a, auto, auto) { return -a; }, xs, xs, xs);
+    same_as_static("2.5*a+1", [](auto a, auto, auto) { return 2.5 * a + 1.0; }, xs, xs, xs);
+    same_as_static("pow(a,3)", [](auto a, auto, auto) { return pow(a, 3); }, xs, xs, xs);
+    same_as_static("pow(a,b)", [](auto a, auto b, auto) { return pow(a, b); }, pos, xs, xs);
+    same_as_static("square", [](auto a, auto, auto) { return square(a); }, xs, xs, xs);
+    same_as_static("sqrt", [](auto a, auto, auto) { return sqrt(a); }, pos, xs, xs);
+    same_as_static("exp", [](auto a, auto, auto) { return exp(a); }, xs, xs, xs);
+    same_as_static("log", [](auto a, auto, auto) { return log(a); }, pos, xs, xs);
+    same_as_static("log1p", [](auto a, auto, auto) { return log1p(a); }, pos, xs, xs);
+    same_as_static("sin", [](auto a, auto, auto) { return sin(a); }, xs, xs, xs);
+    same_as_static("cos", [](auto a, auto, auto) { return cos(a); }, xs, xs, xs);
+    same_as_static("tan", [](auto a, auto, auto) { return tan(a); }, probs, xs, xs);
+    same_as_static("tanh", [](auto a, auto, auto) { return tanh(a); }, xs, xs, xs);
+    same_as_static("sigmoid", [](auto a, auto, auto) { return sigmoid(a); }, xs, xs, xs);
+    same_as_static("relu", [](auto a, auto, auto) { return relu(a); }, {-1.0, 0.0, 2.0}, {0, 0, 0}, {0, 0, 0});
+    same_as_static("abs", [](auto a, auto, auto) { return abs(a); }, {-1.0, 0.0, 2.0}, {0, 0, 0}, {0, 0, 0});
+    same_as_static("clamp(a,-1,1)", [](auto a, auto, auto) { return clamp(a, -1.0, 1.0); }, {-2.0, -1.0, 0.5, 1.0, 3.0},
+                   xs, xs);
+    same_as_static("clamp(a,b,c)", [](auto a, auto b, auto c) { return clamp(a, b, c); }, {-2.0, -1.0, 0.5, 1.0, 3.0},
+                   {-1.0, -1.0, -1.0, -1.0, -1.0}, {1.0, 1.0, 1.0, 1.0, 1.0});
+    same_as_static("min", [](auto a, auto b, auto) { return min(a, b); }, {1.0, 2.0, 3.0}, {2.0, 2.0, 2.0}, {0, 0, 0});
+    same_as_static("max", [](auto a, auto b, auto) { return max(a, b); }, {1.0, 2.0, 3.0}, {2.0, 2.0, 2.0}, {0, 0, 0});
+    same_as_static("step", [](auto a, auto, auto) { return step(a) * a; }, xs, xs, xs);
+    // losses reduce to their mean on tensors, so they are compared on scalars here
+    same_as_static("bce", [](auto a, auto b, auto) { return bce(a, b); }, probs, labels, xs, false);
+    same_as_static("bce_with_logits", [](auto a, auto b, auto) { return bce_with_logits(a, b); }, xs, labels, xs, false);
+    same_as_static("mse", [](auto a, auto b, auto) { return mse(a, b); }, xs, pos, xs, false);
+    same_as_static("composition", [](auto a, auto b, auto c) { return tanh(a * b + c) * exp(-a) / (1.0 + b * b); }, xs,
+                   pos, probs);
+}
+
+TEST_CASE("losses on tensors are means, like PyTorch's default reduction", "[tape][ops]") {
+    Tensor p = tensor({0.2, 0.9}, requires_grad), y = tensor({0.0, 1.0});
+    Tensor l = bce(p, y);
+    CHECK(l.grad_fn() == "BinaryCrossEntropyBackward0");
+    CHECK_THAT(l.item(), WithinRel((-std::log(0.8) - std::log(0.9)) / 2, 1e-14));
+    l.backward();
+    CHECK_THAT(p.grad().to_vector()[0], WithinRel(1 / 0.8 / 2, 1e-12));
+    CHECK_THAT(p.grad().to_vector()[1], WithinRel(-1 / 0.9 / 2, 1e-12));
+    Tensor a = tensor({1.0, 2.0, 3.0}, requires_grad);
+    Tensor m = mse(a, tensor({1.0, 1.0, 1.0}));
+    CHECK(m.grad_fn() == "MseLossBackward0");
+    CHECK_THAT(m.item(), WithinRel(5.0 / 3, 1e-14));
+    m.backward();
+    CHECK(a.grad().to_vector() == std::vector<double>{0.0, 2.0 / 3, 4.0 / 3});
+}
+
+TEST_CASE("grad_fn names follow PyTorch", "[tape][ops]") {
+    Tensor x = tensor(0.5, requires_grad), y = tensor(2.0, requires_grad);
+    CHECK((x + y).grad_fn() == "AddBackward0");
+    CHECK((x - y).grad_fn() == "SubBackward0");
+    CHECK((x * y).grad_fn() == "MulBackward0");
+    CHECK((x / y).grad_fn() == "DivBackward0");
+    CHECK((-x).grad_fn() == "NegBackward0");
+    CHECK(pow(x, 2).grad_fn() == "PowBackward0");
+    CHECK(pow(x, y).grad_fn() == "PowBackward1");
+    CHECK(exp(x).grad_fn() == "ExpBackward0");
+    CHECK(log(x).grad_fn() == "LogBackward0");
+    CHECK(log1p(x).grad_fn() == "Log1PBackward0");
+    CHECK(sqrt(x).grad_fn() == "SqrtBackward0");
+    CHECK(cos(x).grad_fn() == "CosBackward0");
+    CHECK(tan(x).grad_fn() == "TanBackward0");
+    CHECK(tanh(x).grad_fn() == "TanhBackward0");
+    CHECK(relu(x).grad_fn() == "ReluBackward0");
+    CHECK(abs(x).grad_fn() == "AbsBackward0");
+    CHECK(clamp(x, 0.0, 1.0).grad_fn() == "ClampBackward1");
+    CHECK(clamp(x, y, y).grad_fn() == "ClampBackward0");
+    CHECK(min(x, y).grad_fn() == "MinimumBackward0");
+    CHECK(max(x, y).grad_fn() == "MaximumBackward0");
+    CHECK(bce_with_logits(x, y).grad_fn() == "BinaryCrossEntropyWithLogitsBackward0");
+    CHECK(sum(x).grad_fn() == "SumBackward0");
+}
+
+TEST_CASE("a static expression on tensors is ONE node, elementwise over vectors", "[tape][static]") {
+    constexpr auto X = var<"x">;
+    constexpr auto W = var<"w">;
+    Tensor x = tensor({0.5, 1.0, -2.0}, requires_grad);
+    Tensor w = tensor(0.3, requires_grad);
+    Tensor s = (X + W * sin(X))(X = x, W = w);  // broadcast w over x
+    CHECK(s.grad_fn() == "ExprBackward0");
+    CHECK(tape_detail::state().tape.size() >= 1);
+    sum(s).backward();
+    const auto gx = x.grad().to_vector();
+    double gw = 0;
+    for (int k = 0; k < 3; ++k) {
+        const double xv = x.to_vector()[std::size_t(k)];
+        CHECK_THAT(gx[std::size_t(k)], WithinRel(1 + 0.3 * std::cos(xv), 1e-14));
+        gw += std::sin(xv);
+    }
+    CHECK_THAT(w.grad().item(), WithinRel(gw, 1e-14));
+    // bound numbers are constants; tensors that do not require grad get no gradient
+    Tensor data = tensor({1.0, 2.0});
+    Tensor r = (X * W)(X = data, W = w);
+    sum(r).backward();
+    CHECK(!data.grad().defined());
+}

@@ -1,0 +1,303 @@
+// The tape's PyTorch semantics, cell by cell from the seed notebooks, then the rules.
+#include <cmath>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include <etgrad/tape.hpp>
+
+#include "catch.hpp"
+
+using namespace etgrad;
+
+namespace {
+std::string str(const Tensor& t) {
+    std::ostringstream os;
+    os << t;
+    return os.str();
+}
+double round4(double v) { return std::round(v * 1e4) / 1e4; }
+}  // namespace
+
+TEST_CASE("y = x**2; y.backward(); x.grad is 6, printed as PyTorch prints", "[tape][seeds]") {
+    Tensor x = tensor(3.0, requires_grad);
+    Tensor y = pow(x, 2);
+    CHECK(str(x) == "tensor(3., requires_grad=True)");
+    CHECK(str(y) == "tensor(9., grad_fn=<PowBackward0>)");
+    CHECK(y.grad_fn() == "PowBackward0");
+    CHECK(x.grad_fn().empty());
+    CHECK(!x.grad().defined());
+    y.backward();
+    CHECK(x.grad().item() == 6.0);
+    CHECK(str(x.grad()) == "tensor(6.)");
+}
+
+TEST_CASE("z = sin(x**2): x.grad -5.4668 at 3, -7.6613 at 4", "[tape][seeds]") {
+    for (auto [at, expected] : {std::pair{3.0, -5.466781571308061}, std::pair{4.0, -7.661275842587077}}) {
+        Tensor x = tensor(at, requires_grad);
+        Tensor z = sin(pow(x, 2));
+        CHECK(z.grad_fn() == "SinBackward0");
+        z.backward();
+        CHECK_THAT(x.grad().item(), WithinRel(expected, 1e-12));
+    }
+    Tensor x = tensor(3.0, requires_grad);
+    Tensor z = sin(x * x);
+    CHECK(str(z) == "tensor(0.4121, grad_fn=<SinBackward0>)");
+    z.backward();
+    CHECK(str(x.grad()) == "tensor(-5.4668)");
+}
+
+TEST_CASE("the seed neuron on the tape: loss 6.7012, dw 6.6918, db 0.9988", "[tape][seeds]") {
+    Tensor x = tensor(6.7), y = tensor(0.0);
+    Tensor w = tensor(1.0, requires_grad), b = tensor(0.0, requires_grad);
+    CHECK(str(w) == "tensor(1., requires_grad=True)");
+    SECTION("with the seeds' hand-written clamped BCE built from tape ops") {
+        Tensor z = w * x + b;
+        CHECK(str(z) == "tensor(6.7000, grad_fn=<AddBackward0>)");
+        Tensor p = sigmoid(z);
+        CHECK(str(p) == "tensor(0.9988, grad_fn=<SigmoidBackward0>)");
+        Tensor pc = clamp(p, 1e-8, 1 - 1e-8);
+        CHECK(pc.grad_fn() == "ClampBackward1");
+        Tensor loss = -(y * log(pc) + (1.0 - y) * log(1.0 - pc));
+        CHECK(str(loss) == "tensor(6.7012, grad_fn=<NegBackward0>)");
+        loss.backward();
+        CHECK(round4(w.grad().item()) == 6.6918);
+        CHECK(round4(b.grad().item()) == 0.9988);
+        const double pv = 1 / (1 + std::exp(-6.7));
+        CHECK_THAT(w.grad().item(), WithinRel((pv - 0.0) * 6.7, 1e-12));
+    }
+    SECTION("with bce") {
+        Tensor loss = bce(sigmoid(w * x + b), y);
+        CHECK(loss.grad_fn() == "BinaryCrossEntropyBackward0");
+        CHECK(round4(loss.item()) == 6.7012);
+        loss.backward();
+        CHECK(round4(w.grad().item()) == 6.6918);
+        CHECK(round4(b.grad().item()) == 0.9988);
+    }
+    SECTION("with a static expression recorded as one node") {
+        constexpr auto W = var<"w">;
+        constexpr auto B = var<"b">;
+        constexpr auto X = var<"x">;
+        constexpr auto Y = var<"y">;
+        Tensor loss = bce(sigmoid(W * X + B), Y)(W = w, B = b, X = x, Y = y);
+        CHECK(loss.grad_fn() == "ExprBackward0");
+        loss.backward();
+        CHECK(round4(loss.item()) == 6.7012);
+        CHECK(round4(w.grad().item()) == 6.6918);
+        CHECK(round4(b.grad().item()) == 0.9988);
+    }
+}
+
+TEST_CASE("mean(x**2) over [1, 2, 3]: gradient [0.6667, 1.3333, 2.0]", "[tape][seeds]") {
+    Tensor x = tensor({1.0, 2.0, 3.0}, requires_grad);
+    CHECK(str(x) == "tensor([1., 2., 3.], requires_grad=True)");
+    Tensor y = mean(pow(x, 2));
+    CHECK(str(y) == "tensor(4.6667, grad_fn=<MeanBackward0>)");
+    y.backward();
+    CHECK(str(x.grad()) == "tensor([0.6667, 1.3333, 2.0000])");
+    const auto g = x.grad().to_vector();
+    CHECK_THAT(g[0], WithinRel(2.0 / 3, 1e-15));
+    CHECK_THAT(g[2], WithinRel(2.0, 1e-15));
+    x.grad().zero_();
+    CHECK(str(x.grad()) == "tensor([0., 0., 0.])");
+}
+
+TEST_CASE("gradients accumulate until zeroed; grad() shares storage", "[tape][rules]") {
+    Tensor x = tensor(3.0, requires_grad);
+    for (int i = 1; i <= 3; ++i) {
+        Tensor y = x * x;
+        y.backward();
+        CHECK(x.grad().item() == 6.0 * i);
+    }
+    Tensor g = x.grad();
+    g.zero_();  // in place: x.grad() sees it
+    CHECK(x.grad().item() == 0.0);
+    Tensor y = x * x;
+    y.backward();
+    CHECK(x.grad().item() == 6.0);
+    optim::sgd opt({x}, 0.1);
+    opt.zero_grad();
+    CHECK(x.grad().item() == 0.0);
+}
+
+TEST_CASE("the graph is freed after backward unless retained", "[tape][rules]") {
+    Tensor x = tensor(3.0, requires_grad);
+    Tensor y = x * x;
+    Tensor z = sin(y);
+    z.backward();
+    CHECK_THROWS_AS(z.backward(), autograd_error);
+    try {
+        z.backward();
+    } catch (const autograd_error& e) {
+        CHECK(std::string(e.what()).find("backward through the graph a second time") != std::string::npos);
+        CHECK(std::string(e.what()).find("retain_graph") != std::string::npos);
+    }
+    CHECK_THROWS_AS(y.backward(), autograd_error);  // y's node was part of the freed graph, as in the seed
+    CHECK_THAT(x.grad().item(), WithinRel(-5.466781571308061, 1e-12));  // unchanged by the failures
+
+    Tensor a = tensor(2.0, requires_grad);
+    Tensor q = a * a * a;
+    q.backward(retain_graph);
+    q.backward();  // allowed once more
+    CHECK(a.grad().item() == 24.0);
+    CHECK_THROWS_AS(q.backward(), autograd_error);
+    // a handle stays valid after its graph is freed
+    CHECK(q.item() == 8.0);
+}
+
+TEST_CASE("PyTorch's messages for backward misuse", "[tape][rules]") {
+    Tensor plain = tensor(3.0);
+    try {
+        (plain * 2.0).backward();
+        FAIL("no error");
+    } catch (const autograd_error& e) {
+        CHECK(std::string(e.what()) == "element 0 of tensors does not require grad and does not have a grad_fn");
+    }
+    Tensor v = tensor({1.0, 2.0}, requires_grad);
+    try {
+        (v * v).backward();
+        FAIL("no error");
+    } catch (const autograd_error& e) {
+        CHECK(std::string(e.what()) == "grad can be implicitly created only for scalar outputs");
+    }
+    Tensor vv = v * v;
+    vv.backward(tensor({1.0, 1.0}));  // with an explicit gradient it works
+    CHECK(v.grad().to_vector() == std::vector<double>{2.0, 4.0});
+}
+
+TEST_CASE("only leaves keep .grad; retain_grad keeps a non-leaf's", "[tape][rules]") {
+    Tensor x = tensor(2.0, requires_grad);
+    Tensor h = x * x;
+    Tensor k = x * x;
+    k.retain_grad();
+    Tensor y = h * 3.0 + k * 5.0;
+    CHECK(x.is_leaf());
+    CHECK(!h.is_leaf());
+    CHECK(h.requires_grad());
+    CHECK(h.grad_fn() == "MulBackward0");
+    y.backward();
+    CHECK(!h.grad().defined());
+    CHECK(k.grad().item() == 5.0);
+    CHECK(x.grad().item() == 3.0 * 4 + 5.0 * 4);
+}
+
+TEST_CASE("three ways to stop tracking: requires_grad_(false), detach(), no_grad_guard", "[tape][rules]") {
+    Tensor x = tensor({1.0, 2.0, 3.0}, requires_grad);
+    SECTION("requires_grad_(false) in place") {
+        x.requires_grad_(false);
+        CHECK(str(x) == "tensor([1., 2., 3.])");
+        Tensor y = x * x;
+        CHECK(!y.requires_grad());
+        CHECK(y.grad_fn().empty());
+        Tensor nonleaf = tensor(1.0, requires_grad) * 2.0;
+        CHECK_THROWS_AS(nonleaf.requires_grad_(false), autograd_error);
+    }
+    SECTION("detach() shares storage and has no history") {
+        Tensor y = x * 2.0;
+        Tensor d = y.detach();
+        CHECK(!d.requires_grad());
+        CHECK(d.is_leaf());
+        CHECK(str(d) == "tensor([2., 4., 6.])");
+        d.zero_();  // shared storage
+        CHECK(y.to_vector() == std::vector<double>{0.0, 0.0, 0.0});
+    }
+    SECTION("no_grad_guard: nothing is recorded inside its scope; nestable; per thread") {
+        {
+            no_grad_guard guard;
+            Tensor q = x * x;
+            CHECK(!q.requires_grad());
+            {
+                no_grad_guard inner;
+            }
+            Tensor r = x * x;
+            CHECK(!r.requires_grad());  // still off after the inner guard ends
+            bool other_thread_records = false;
+            std::thread t([&] {
+                Tensor a = tensor(1.0, requires_grad);
+                other_thread_records = (a * a).requires_grad();
+            });
+            t.join();
+            CHECK(other_thread_records);
+        }
+        CHECK((x * x).requires_grad());
+    }
+}
+
+TEST_CASE("ranks 0, 1, 2 with broadcasting, reductions, dot and matmul", "[tape][shapes]") {
+    Tensor X = tensor({{1.0, 2.0}, {3.0, 4.0}, {5.0, 6.0}}, requires_grad);  // (3, 2)
+    Tensor w = tensor({0.5, -1.0}, requires_grad);                           // (2)
+    Tensor s = tensor(2.0, requires_grad);                                   // ()
+    Tensor y = X * w + s;  // (3, 2) with (2) and ()
+    CHECK(y.shape() == std::vector<std::int64_t>{3, 2});
+    CHECK(y.to_vector() == std::vector<double>{2.5, 0.0, 3.5, -2.0, 4.5, -4.0});
+    sum(y).backward();
+    CHECK(w.grad().to_vector() == std::vector<double>{9.0, 12.0});  // summed over the broadcast rows
+    CHECK(s.grad().item() == 6.0);
+    CHECK(X.grad().to_vector() == std::vector<double>{0.5, -1.0, 0.5, -1.0, 0.5, -1.0});
+
+    Tensor m = matmul(X, w);  // (3, 2) @ (2) -> (3)
+    CHECK(m.grad_fn() == "MvBackward0");
+    CHECK(m.to_vector() == std::vector<double>{-1.5, -2.5, -3.5});
+    X.grad().zero_();
+    w.grad().zero_();
+    sum(m).backward();
+    CHECK(w.grad().to_vector() == std::vector<double>{9.0, 12.0});
+    CHECK(X.grad().to_vector() == std::vector<double>{0.5, -1.0, 0.5, -1.0, 0.5, -1.0});
+
+    Tensor A = tensor({{1.0, 2.0}, {3.0, 4.0}}, requires_grad);
+    Tensor B = tensor({{0.0, 1.0}, {1.0, 0.0}}, requires_grad);
+    Tensor C = matmul(A, B);
+    CHECK(C.grad_fn() == "MmBackward0");
+    CHECK(C.to_vector() == std::vector<double>{2.0, 1.0, 4.0, 3.0});
+    mean(C).backward();
+    CHECK(A.grad().to_vector() == std::vector<double>{0.25, 0.25, 0.25, 0.25});
+    CHECK(B.grad().to_vector() == std::vector<double>{1.0, 1.0, 1.5, 1.5});
+
+    Tensor a = tensor({1.0, 2.0, 3.0}, requires_grad), b = tensor({4.0, 5.0, 6.0}, requires_grad);
+    Tensor dt = dot(a, b);
+    CHECK(dt.grad_fn() == "DotBackward0");
+    CHECK(dt.item() == 32.0);
+    dt.backward();
+    CHECK(a.grad().to_vector() == std::vector<double>{4.0, 5.0, 6.0});
+
+    Tensor cs = sum(X, 0);
+    CHECK(cs.grad_fn() == "SumBackward1");
+    CHECK(cs.to_vector() == std::vector<double>{9.0, 12.0});
+    Tensor rm = mean(X, 1);
+    CHECK(rm.grad_fn() == "MeanBackward1");
+    CHECK(rm.to_vector() == std::vector<double>{1.5, 3.5, 5.5});
+    X.grad().zero_();
+    sum(rm).backward();
+    CHECK(X.grad().to_vector() == std::vector<double>{0.5, 0.5, 0.5, 0.5, 0.5, 0.5});
+    CHECK(str(tensor({{1.0, 2.5}, {3.0, 4.0}})) == "tensor([[1.0000, 2.5000],\n        [3.0000, 4.0000]])");
+}
+
+TEST_CASE("shape mismatches throw shape_error naming both shapes; the tape stays usable", "[tape][shapes]") {
+    Tensor a = tensor({1.0, 2.0, 3.0}, requires_grad), b = tensor({1.0, 2.0}, requires_grad);
+    try {
+        Tensor c = a + b;
+        FAIL("no error");
+    } catch (const shape_error& e) {
+        const std::string m = e.what();
+        CHECK(m.find("[3]") != std::string::npos);
+        CHECK(m.find("[2]") != std::string::npos);
+        CHECK(m.find("must match") != std::string::npos);
+    }
+    CHECK_THROWS_AS(matmul(tensor({{1.0, 2.0}}), tensor({1.0, 2.0, 3.0})), shape_error);
+    CHECK_THROWS_AS(dot(a, from_vector({1.0}, {1, 1})), shape_error);
+    // the failed ops recorded nothing; the tape still works
+    Tensor y = sum(a * a);
+    y.backward();
+    CHECK(a.grad().to_vector() == std::vector<double>{2.0, 4.0, 6.0});
+}
+
+TEST_CASE("printing follows PyTorch's defaults", "[tape][print]") {
+    CHECK(str(tensor(6.7)) == "tensor(6.7000)");
+    CHECK(str(tensor(3.0)) == "tensor(3.)");
+    CHECK(str(tensor({1.0, 10.0, 100.0})) == "tensor([  1.,  10., 100.])");
+    CHECK(str(tensor({0.5, 12.25})) == "tensor([ 0.5000, 12.2500])");
+    CHECK(str(tensor(1e-5)) == "tensor(1.0000e-05)");
+    CHECK(str(tensor({1.0, 12345.5})) == "tensor([1.0000e+00, 1.2346e+04])");
+    CHECK(str(tensor(-5.4668)) == "tensor(-5.4668)");
+    CHECK(str(Tensor{}) == "None");
+}
