@@ -122,8 +122,44 @@ Shape broadcast(const operand (&v)[N]) {
 
 /// Records one node over the broadcast shape: fn(values, partials) returns the value at an
 /// element and writes d value / d operand_i. With mean, the output is the mean (losses).
+/// The scalar case of record(): no shapes, no loops (the op-by-op scalar tape's hot path).
+template <std::size_t N, class Fn>
+Tensor record_scalar(const char* name, const operand (&v)[N], Fn fn) {
+    double values[N]{};
+    double partials[N]{};
+    bool mask[N]{};
+    int n_active = 0;
+    const bool recording = grad_enabled();
+    for (std::size_t i = 0; i < N; ++i) {
+        values[i] = v[i].data ? v[i].data[0] : v[i].number;
+        mask[i] = recording && v[i].active();
+        n_active += mask[i];
+    }
+    const double y = fn(values, partials, mask);
+    Impl* out = state().new_impl();
+    out->local = y;
+    if (n_active > 0) {
+        Node* node = make_node(name, Shape::scalar(), n_active, 1);
+        int j = 0;
+        for (std::size_t i = 0; i < N; ++i)
+            if (mask[i]) {
+                Input& in = node->in[j++];
+                in.impl = v[i].impl;
+                ++in.impl->refs;
+                in.partial[0] = partials[i];
+            }
+        out->requires_grad = true;
+        out->grad_fn = node;
+        node->output = out;
+    }
+    return Tensor(out);
+}
+
 template <std::size_t N, class Fn>
 Tensor record(const char* name, const operand (&v)[N], Fn fn, bool mean = false) {
+    bool all_scalar = true;
+    for (const operand& o : v) all_scalar = all_scalar && o.shape.rank == 0;
+    if (all_scalar) return record_scalar(name, v, fn);
     const Shape bshape = broadcast(v);
     const std::int64_t R = bshape.rows(), C = bshape.cols(), E = R * C;
     int active[N];

@@ -54,10 +54,14 @@ struct Shape {
     bool operator==(const Shape& o) const noexcept {
         return rank == o.rank && (rank < 1 || dims[0] == o.dims[0]) && (rank < 2 || dims[1] == o.dims[1]);
     }
-    std::string str() const {
-        if (rank == 0) return "[]";
-        if (rank == 1) return "[" + std::to_string(dims[0]) + "]";
-        return "[" + std::to_string(dims[0]) + ", " + std::to_string(dims[1]) + "]";
+    std::string str() const {  // appended piecewise: "lit" + string trips g++ 12's -Wrestrict at -O3
+        std::string s = "[";
+        for (int d = 0; d < rank; ++d) {
+            if (d) s += ", ";
+            s += std::to_string(dims[d]);
+        }
+        s += ']';
+        return s;
     }
     static Shape scalar() noexcept { return {}; }
     static Shape vector(std::int64_t n) noexcept { return {{n, 1}, 1}; }
@@ -78,6 +82,7 @@ struct Impl {
     bool retains_grad = false;
     Node* grad_fn = nullptr;  // a counted ref
     Impl* grad = nullptr;     // a counted ref
+    Impl* next_free = nullptr;  // the pool's free list
 
     std::int64_t numel() const noexcept { return shape.numel(); }
 };
@@ -119,7 +124,7 @@ struct Node {
 /// Per-thread storage: an Impl pool, the node arena and the tape (nodes in creation order).
 struct ThreadState {
     std::vector<std::unique_ptr<Impl[]>> impl_blocks;
-    std::vector<Impl*> free_impls;
+    Impl* free_impls = nullptr;  // intrusive free list
     std::vector<std::unique_ptr<char[]>> arena_blocks;
     std::size_t arena_block = 0, arena_offset = 0;
     static constexpr std::size_t arena_block_size = std::size_t{1} << 20;
@@ -131,38 +136,63 @@ struct ThreadState {
     bool releasing = false;
     bool grad_enabled = true;
     std::size_t arena_bytes_used = 0;
+    char* arena_cursor = nullptr;  // the current block's next free byte, and its end
+    char* arena_end = nullptr;
 
     Impl* new_impl() {
-        if (free_impls.empty()) {
+        if (!free_impls) {
             constexpr std::size_t n = 256;
             impl_blocks.emplace_back(new Impl[n]);
-            for (std::size_t i = 0; i < n; ++i) free_impls.push_back(&impl_blocks.back()[i]);
+            for (std::size_t i = 0; i < n; ++i) {
+                impl_blocks.back()[i].next_free = free_impls;
+                free_impls = &impl_blocks.back()[i];
+            }
         }
-        Impl* p = free_impls.back();
-        free_impls.pop_back();
-        *p = Impl{};
+        Impl* p = free_impls;
+        free_impls = p->next_free;
+        p->refs = 1;
+        p->shape = Shape{};
         p->data = &p->local;
+        p->local = 0;
+        p->heap = nullptr;
+        p->owner = nullptr;
+        p->requires_grad = false;
+        p->retains_grad = false;
+        p->grad_fn = nullptr;
+        p->grad = nullptr;
         return p;
+    }
+    void free_impl(Impl* p) noexcept {
+        p->next_free = free_impls;
+        free_impls = p;
     }
     void* arena_alloc(std::size_t bytes) {
         bytes = (bytes + 15) & ~std::size_t{15};
         arena_bytes_used += bytes;
+        if (std::size_t(arena_end - arena_cursor) >= bytes) {  // the common case
+            void* p = arena_cursor;
+            arena_cursor += bytes;
+            return p;
+        }
+        return arena_alloc_slow(bytes);
+    }
+    void* arena_alloc_slow(std::size_t bytes) {
         if (bytes > arena_block_size) {
             big_blocks.emplace_back(new char[bytes]);
             return big_blocks.back().get();
         }
-        if (arena_block < arena_blocks.size() && arena_offset + bytes > arena_block_size) {
-            ++arena_block;
-            arena_offset = 0;
-        }
+        if (arena_cursor) ++arena_block;  // the current block is full: move to the next
         if (arena_block == arena_blocks.size()) arena_blocks.emplace_back(new char[arena_block_size]);
-        void* p = arena_blocks[arena_block].get() + arena_offset;
-        arena_offset += bytes;
+        arena_cursor = arena_blocks[arena_block].get();
+        arena_end = arena_cursor + arena_block_size;
+        void* p = arena_cursor;
+        arena_cursor += bytes;
         return p;
     }
     void reset_arena() {
         arena_block = 0;
-        arena_offset = 0;
+        arena_cursor = arena_blocks.empty() ? nullptr : arena_blocks[0].get();
+        arena_end = arena_cursor ? arena_cursor + arena_block_size : nullptr;
         big_blocks.clear();
         tape.clear();
     }
@@ -214,11 +244,13 @@ inline void release(Impl* p) noexcept {
         if (p->grad_fn->output == p) p->grad_fn->output = nullptr;
         release(p->grad_fn);
     }
-    release(p->grad);
-    release(p->owner);
-    delete[] p->heap;
-    p->heap = nullptr;
-    state().free_impls.push_back(p);
+    if (p->grad) release(p->grad);
+    if (p->owner) release(p->owner);
+    if (p->heap) {
+        delete[] p->heap;
+        p->heap = nullptr;
+    }
+    state().free_impl(p);
 }
 
 inline Impl* make_impl(const Shape& shape) {
@@ -231,21 +263,27 @@ inline Impl* make_impl(const Shape& shape) {
     return p;
 }
 
-/// A node with n_in inputs, each with `elements` partials (the broadcast shape's size).
+/// A node with n_in inputs, each with `elements` partials (the broadcast shape's size): one
+/// arena allocation holds the node, its inputs, its partials and (beyond a scalar) its adjoint.
 inline Node* make_node(const char* name, const Shape& out, int n_in, std::int64_t elements) {
     ThreadState& s = state();
-    Node* n = new (s.arena_alloc(sizeof(Node))) Node{};
+    const std::int64_t m = out.numel();
+    const std::size_t bytes = sizeof(Node) + sizeof(Input) * std::size_t(n_in) +
+                              sizeof(double) * std::size_t(elements * n_in + (m > 1 ? m : 0));
+    char* mem = static_cast<char*>(s.arena_alloc(bytes));
+    Node* n = new (mem) Node;
     n->name = name;
     n->out_shape = out;
     n->n_in = n_in;
-    const std::int64_t m = out.numel();
-    n->adj = m == 1 ? &n->adj_local : static_cast<double*>(s.arena_alloc(sizeof(double) * std::size_t(m)));
-    for (std::int64_t k = 0; k < m; ++k) n->adj[k] = 0;
-    n->in = static_cast<Input*>(s.arena_alloc(sizeof(Input) * std::size_t(n_in > 0 ? n_in : 1)));
-    double* partials = elements > 0 && n_in > 0
-                           ? static_cast<double*>(s.arena_alloc(sizeof(double) * std::size_t(elements * n_in)))
-                           : nullptr;
-    for (int i = 0; i < n_in; ++i) n->in[i] = Input{nullptr, partials ? partials + i * elements : nullptr, 1, 1};
+    n->in = reinterpret_cast<Input*>(mem + sizeof(Node));
+    double* partials = reinterpret_cast<double*>(mem + sizeof(Node) + sizeof(Input) * std::size_t(n_in));
+    for (int i = 0; i < n_in; ++i) new (n->in + i) Input{nullptr, partials + i * elements, 1, 1};
+    if (m == 1) {
+        n->adj = &n->adj_local;
+    } else {
+        n->adj = partials + elements * n_in;
+        for (std::int64_t k = 0; k < m; ++k) n->adj[k] = 0;
+    }
     n->seq = std::uint32_t(s.tape.size());
     s.tape.push_back(n);
     ++s.live_nodes;
@@ -407,6 +445,10 @@ inline void propagate(Node* n) {
             target = up->adj;
         } else {
             target = ensure_grad(x)->data;
+        }
+        if (m == 1 && n->kind == Kind::elementwise) {
+            target[0] += in.partial[0] * n->adj[0];
+            continue;
         }
         switch (n->kind) {
             case Kind::elementwise:
