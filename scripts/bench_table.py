@@ -1,25 +1,31 @@
 #!/usr/bin/env python3
-"""Markdown table from a Google Benchmark JSON file: median ns per gradient and the ratio of
-each variant to the 'hand' variant of the same workload (names are 'workload/variant')."""
+"""Markdown table from Google Benchmark JSON files: median ns per gradient and the ratio of
+each variant to the 'hand' variant of the same workload (names are 'workload/variant[/arg]')."""
 import json
 import sys
 
-data = json.load(open(sys.argv[1]))
-medians = {}
-for b in data["benchmarks"]:
-    if b.get("aggregate_name") != "median":
-        continue
-    workload, variant = b["run_name"].split("/", 1)
-    medians.setdefault(workload, {})[variant] = b["real_time"]  # ns (Google Benchmark default unit)
+rows = {}
+context = None
+reps = None
+for path in sys.argv[1:]:
+    data = json.load(open(path))
+    context = context or data["context"]
+    for b in data["benchmarks"]:
+        if b.get("aggregate_name") != "median":
+            continue
+        reps = b.get("repetitions", reps)
+        parts = b["run_name"].split("/")
+        workload, variant = parts[0], parts[1]
+        extra = {k: v for k, v in b.items() if k.startswith("tape_bytes")}
+        rows.setdefault(workload, {})[variant] = (b["real_time"], extra)  # ns
 
-ctx = data["context"]
-print(f"{ctx['date']}, {ctx['num_cpus']} x {ctx['mhz_per_cpu']} MHz, "
-      f"{data['benchmarks'][0]['repetitions']} repetitions, medians")
+print(f"{context['date']}, {context['num_cpus']} x {context['mhz_per_cpu']} MHz, {reps} repetitions, medians")
 print()
-print("| workload | variant | ns per gradient | ratio to hand-written |")
-print("|---|---|---:|---:|")
-for workload, variants in medians.items():
-    hand = variants.get("hand")
-    for variant, ns in variants.items():
+print("| workload | variant | ns per gradient | ratio to hand-written | tape bytes per node |")
+print("|---|---|---:|---:|---:|")
+for workload, variants in rows.items():
+    hand = variants.get("hand", (None, {}))[0]
+    for variant, (ns, extra) in variants.items():
         ratio = f"{ns / hand:.3f}" if hand else "-"
-        print(f"| {workload} | {variant} | {ns:.2f} | {ratio} |")
+        tb = f"{extra['tape_bytes_per_node']:.0f}" if "tape_bytes_per_node" in extra else ""
+        print(f"| {workload} | {variant} | {ns:,.1f} | {ratio} | {tb} |")
