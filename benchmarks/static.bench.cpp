@@ -7,6 +7,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bench_main.hpp"
+
 #include <etgrad/static.hpp>
 
 namespace {
@@ -95,14 +97,4 @@ bool gradients_agree() {
 }
 }  // namespace
 
-int main(int argc, char** argv) {
-    if (!gradients_agree()) {
-        std::fprintf(stderr, "etgrad_bench_static: a gradient disagrees with the hand-written one\n");
-        return EXIT_FAILURE;
-    }
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return EXIT_FAILURE;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return EXIT_SUCCESS;
-}
+int main(int argc, char** argv) { return etgrad_bench::run(argc, argv, gradients_agree, "etgrad_bench_static"); }
