@@ -54,7 +54,7 @@ result tape_statement(double wv, double x0v, int K) {
 void W5_hand(benchmark::State& state) {
     const int K = int(state.range(0));
     std::vector<double> xs;
-    double w = 0.3, x0 = 0.5;
+    double w = 0.001, x0 = 0.5;  // adjoints stay normal: with w = 0.3, dx0 ~ 0.7^K turns subnormal (slow) by K = 2,000
     for (auto _ : state) {
         benchmark::DoNotOptimize(w);
         benchmark::DoNotOptimize(x0);
@@ -65,7 +65,7 @@ void W5_hand(benchmark::State& state) {
 template <result (*F)(double, double, int)>
 void W5_tape(benchmark::State& state) {
     const int K = int(state.range(0));
-    double w = 0.3, x0 = 0.5;
+    double w = 0.001, x0 = 0.5;  // adjoints stay normal: with w = 0.3, dx0 ~ 0.7^K turns subnormal (slow) by K = 2,000
     for (auto _ : state) {
         benchmark::DoNotOptimize(w);
         result r = F(w, x0, K);
@@ -93,12 +93,12 @@ BENCHMARK_TEMPLATE(W5_tape, tape_statement)->Name("W5_loop_K10000/etgrad_tape_st
 bool close(double a, double b) { return std::fabs(a - b) <= 1e-10 * std::fmax(1.0, std::fabs(a)); }
 bool gradients_agree() {
     std::vector<double> xs;
-    for (int K : {1, 7, 100, 10000}) {
-        const result h = hand(0.3, 0.5, K, xs), o = tape_ops(0.3, 0.5, K), s = tape_statement(0.3, 0.5, K);
-        if (!(close(h.x, o.x) && close(h.dw, o.dw) && close(h.dx0, o.dx0) && close(h.x, s.x) && close(h.dw, s.dw) &&
-              close(h.dx0, s.dx0)))
-            return false;
-    }
+    for (double w : {0.3, 0.001})
+        for (int K : {1, 7, 100, 10000}) {
+            const result h = hand(w, 0.5, K, xs), o = tape_ops(w, 0.5, K), s = tape_statement(w, 0.5, K);
+            for (const result& r : {o, s})
+                if (!(close(h.x, r.x) && close(h.dw, r.dw) && close(h.dx0, r.dx0))) return false;
+        }
     return true;
 }
 }  // namespace

@@ -131,7 +131,6 @@ struct ThreadState {
     std::vector<std::unique_ptr<char[]>> big_blocks;  // allocations larger than a block
     std::size_t live_nodes = 0;
     std::vector<Node*> tape;
-    std::vector<Node*> touched;
     std::vector<Node*> dying;
     bool releasing = false;
     bool grad_enabled = true;
@@ -198,9 +197,19 @@ struct ThreadState {
     }
 };
 
+/// The calling thread's state. A constant-initialised thread_local pointer is one load on the
+/// hot path (a thread_local object with a destructor costs an initialisation check per use);
+/// the owner that frees the state at thread exit is touched only once per thread.
+inline thread_local ThreadState* tls_state = nullptr;
+
+[[gnu::noinline]] inline ThreadState& make_state() {
+    thread_local std::unique_ptr<ThreadState> owner = std::make_unique<ThreadState>();
+    tls_state = owner.get();
+    return *tls_state;
+}
 inline ThreadState& state() {
-    thread_local ThreadState s;
-    return s;
+    ThreadState* s = tls_state;
+    return s ? *s : make_state();
 }
 
 inline void release(Impl* p) noexcept;
@@ -226,6 +235,11 @@ inline void free_graph_node(Node* n) noexcept {
 inline void release(Node* n) noexcept {
     if (!n || --n->refs > 0) return;
     ThreadState& s = state();
+    if (n->touched) return;  // pending in the running backward, which frees it after using it
+    if (n->freed) {  // backward already dropped its inputs: nothing to cascade
+        if (--s.live_nodes == 0 && !s.releasing) s.reset_arena();
+        return;
+    }
     s.dying.push_back(n);
     if (s.releasing) return;
     s.releasing = true;
@@ -427,9 +441,9 @@ inline Impl* ensure_grad(Impl* leaf) {
     return leaf->grad;
 }
 
-/// Adds this node's adjoint times its partials into its inputs' adjoints (or leaf gradients).
-inline void propagate(Node* n) {
-    ThreadState& s = state();
+/// Adds this node's adjoint times its partials into its inputs' adjoints (or leaf gradients):
+/// any kind, any shape.
+[[gnu::noinline]] inline void propagate_general(Node* n) {
     const std::int64_t m = n->out_shape.numel();
     for (int i = 0; i < n->n_in; ++i) {
         Input& in = n->in[i];
@@ -438,10 +452,7 @@ inline void propagate(Node* n) {
         double* target;
         if (x->grad_fn) {
             Node* up = x->grad_fn;
-            if (!up->touched) {
-                up->touched = true;
-                s.touched.push_back(up);
-            }
+            up->touched = true;
             target = up->adj;
         } else {
             target = ensure_grad(x)->data;
@@ -509,6 +520,24 @@ inline void propagate(Node* n) {
     }
 }
 
+/// The same, with the scalar elementwise case (the op-by-op hot path) inline.
+inline void propagate(Node* n) {
+    if (n->kind != Kind::elementwise || n->out_shape.rank != 0) return propagate_general(n);
+    const double a = n->adj[0];
+    for (int i = 0; i < n->n_in; ++i) {
+        const Input& in = n->in[i];
+        Impl* x = in.impl;
+        if (!x || !x->requires_grad) continue;
+        const double c = in.partial[0] * a;
+        if (Node* up = x->grad_fn) {
+            up->touched = true;
+            up->adj[0] += c;
+        } else {
+            ensure_grad(x)->data[0] += c;
+        }
+    }
+}
+
 inline const char* freed_graph_message() {
     return "Trying to backward through the graph a second time (or directly access saved tensors after they have "
            "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
@@ -537,34 +566,44 @@ inline void Tensor::run_backward(const Tensor* gradient, bool retain) {
     Node* root = p_->grad_fn;
     if (root->freed) throw autograd_error(freed_graph_message());
     ThreadState& s = state();
-    s.touched.clear();
     for (std::int64_t k = 0; k < m; ++k) root->adj[k] += gradient ? gradient->p_->data[k] : 1.0;
     root->touched = true;
-    s.touched.push_back(root);
     // The tape is in creation order, a topological order: one reverse pass visits every node
-    // after all of its consumers.
+    // after all of its consumers, so each node's adjoint is complete when it is reached; it is
+    // then propagated, cleared and (without retain_graph) the node is freed.
     for (std::int64_t i = root->seq; i >= 0; --i) {
         Node* n = s.tape[std::size_t(i)];
         if (!n->touched) continue;
         if (n->freed) {
-            for (Node* t : s.touched) {
+            for (std::int64_t j = i; j >= 0; --j) {  // leave the tape as it was found
+                Node* t = s.tape[std::size_t(j)];
+                if (!t->touched) continue;
                 t->touched = false;
                 for (std::int64_t k = 0; k < t->out_shape.numel(); ++k) t->adj[k] = 0;
+                if (t->refs == 0) {  // died while pending: free it now
+                    free_graph_node(t);
+                    --s.live_nodes;
+                }
             }
             throw autograd_error(freed_graph_message());
         }
         propagate(n);
+        const std::int64_t nm = n->out_shape.numel();
         if (n->output && n->output->retains_grad) {
             double* g = ensure_grad(n->output)->data;
-            for (std::int64_t k = 0; k < n->out_shape.numel(); ++k) g[k] += n->adj[k];
+            for (std::int64_t k = 0; k < nm; ++k) g[k] += n->adj[k];
+        }
+        n->touched = false;
+        if (nm == 1) n->adj[0] = 0;
+        else
+            for (std::int64_t k = 0; k < nm; ++k) n->adj[k] = 0;
+        if (n->refs == 0) {  // its last holder let go during this pass
+            free_graph_node(n);
+            --s.live_nodes;  // not zero: the root is still held by *this
+        } else if (!retain) {
+            free_graph_node(n);
         }
     }
-    for (Node* t : s.touched) {
-        t->touched = false;
-        for (std::int64_t k = 0; k < t->out_shape.numel(); ++k) t->adj[k] = 0;
-        if (!retain) free_graph_node(t);
-    }
-    s.touched.clear();
 }
 
 /// A scalar tensor: `tensor(3.0)`, `tensor(3.0, requires_grad)`.
