@@ -1,0 +1,233 @@
+/// @file common.hpp  The benchmark suite's workloads, their hand-written gradients (the
+/// reference every peer is checked against before it is timed) and a shared main().
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+namespace suite {
+
+// ---- W1: sin(x*x), value and derivative ----
+struct w1_result {
+    double value, dx;
+};
+inline constexpr double w1_x = 3.0;
+inline w1_result w1_hand(double x) {
+    const double u = x * x;
+    return {std::sin(u), 2 * x * std::cos(u)};
+}
+
+// ---- W2: the seed neuron bce(sigmoid(w*x+b), y) with p clamped to [1e-8, 1-1e-8] ----
+struct w2_result {
+    double loss, dw, db;
+};
+inline constexpr double w2_w = 1.0, w2_b = 0.0, w2_x = 6.7, w2_y = 0.0;
+inline w2_result w2_hand(double w, double b, double x, double y) {
+    constexpr double lo = 1e-8, hi = 1 - 1e-8;
+    const double p = 1 / (1 + std::exp(-(w * x + b)));
+    const double pc = p < lo ? lo : (p > hi ? hi : p);
+    const double loss = -(y * std::log(pc) + (1 - y) * std::log(1 - pc));
+    const double dz = ((lo <= p && p <= hi) ? (pc - y) / (pc * (1 - pc)) : 0.0) * (p * (1 - p));
+    return {loss, dz * x, dz};
+}
+
+// ---- W5: x = x + w*sin(x), K run-time steps, gradient w.r.t. w and x0 ----
+struct w5_result {
+    double x, dw, dx0;
+};
+inline constexpr double w5_w = 0.001, w5_x0 = 0.5;  // adjoints stay normal floats for K = 10,000
+/// The hand-written adjoint: one sincos per step in the forward loop, whose values the reverse
+/// loop reuses (xs holds sin and cos of every x_k).
+inline w5_result w5_hand(double w, double x0, int K, std::vector<double>& xs) {
+    xs.resize(2 * std::size_t(K));
+    double x = x0;
+    for (int k = 0; k < K; ++k) {
+        const double s = std::sin(x), c = std::cos(x);
+        xs[2 * std::size_t(k)] = s;
+        xs[2 * std::size_t(k) + 1] = c;
+        x += w * s;
+    }
+    double ax = 1, aw = 0;
+    for (int k = K - 1; k >= 0; --k) {
+        aw += ax * xs[2 * std::size_t(k)];
+        ax *= 1 + w * xs[2 * std::size_t(k) + 1];
+    }
+    return {x, aw, ax};
+}
+inline constexpr int w5_steps[] = {100, 10000};
+
+// ---- checks: every peer's gradient is compared with the hand-written one before timing ----
+inline bool close(double a, double b, double rel = 1e-9) {
+    return std::fabs(a - b) <= rel * std::fmax(1.0, std::fmax(std::fabs(a), std::fabs(b)));
+}
+inline std::vector<std::function<bool()>>& checks() {
+    static std::vector<std::function<bool()>> c;
+    return c;
+}
+struct check_registrar {
+    check_registrar(std::string name, std::function<bool()> f) {
+        checks().push_back([name, f] {
+            const bool ok = f();
+            if (!ok) std::fprintf(stderr, "suite: %s: gradient differs from the hand-written one\n", name.c_str());
+            return ok;
+        });
+    }
+};
+inline bool same(const w1_result& a, const w1_result& b) { return close(a.value, b.value) && close(a.dx, b.dx); }
+inline bool same(const w2_result& a, const w2_result& b) {
+    return close(a.loss, b.loss) && close(a.dw, b.dw) && close(a.db, b.db);
+}
+inline bool same(const w5_result& a, const w5_result& b) {
+    return close(a.x, b.x, 1e-8) && close(a.dw, b.dw, 1e-8) && close(a.dx0, b.dx0, 1e-8);
+}
+inline bool check_w5(const std::function<w5_result(double, double, int)>& f) {
+    std::vector<double> xs;
+    for (int K : w5_steps)
+        if (!same(f(w5_w, w5_x0, K), w5_hand(w5_w, w5_x0, K, xs))) return false;
+    return true;
+}
+
+// ---- timing loops shared by every peer ----
+template <class F>
+void time_w1(benchmark::State& state, F f) {
+    double x = w1_x;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(x);
+        auto r = f(x);
+        benchmark::DoNotOptimize(r);
+    }
+}
+template <class F>
+void time_w2(benchmark::State& state, F f) {
+    double w = w2_w, b = w2_b, x = w2_x, y = w2_y;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(w);
+        benchmark::DoNotOptimize(x);
+        auto r = f(w, b, x, y);
+        benchmark::DoNotOptimize(r);
+    }
+}
+template <class F>
+void time_w5(benchmark::State& state, F f) {
+    const int K = int(state.range(0));
+    double w = w5_w, x0 = w5_x0;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(w);
+        auto r = f(w, x0, K);
+        benchmark::DoNotOptimize(r);
+    }
+}
+
+inline std::vector<check_registrar>& registrars() {
+    static std::vector<check_registrar> r;
+    return r;
+}
+/// Registers W1 for one variant, with its check (likewise W2, W5 for K = 100 and 10,000).
+template <class F1>
+void register_w1(const std::string& variant, F1 f1) {
+    registrars().emplace_back(variant + " W1", [f1] { return same(f1(w1_x), w1_hand(w1_x)); });
+    benchmark::RegisterBenchmark(("W1_sin_sq/" + variant).c_str(), [f1](benchmark::State& s) { time_w1(s, f1); });
+}
+template <class F2>
+void register_w2(const std::string& variant, F2 f2) {
+    registrars().emplace_back(variant + " W2",
+                              [f2] { return same(f2(w2_w, w2_b, w2_x, w2_y), w2_hand(w2_w, w2_b, w2_x, w2_y)); });
+    benchmark::RegisterBenchmark(("W2_neuron/" + variant).c_str(), [f2](benchmark::State& s) { time_w2(s, f2); });
+}
+/// W5 for K = 100 and 10,000; `counters(K)` (optional) adds counters such as tape memory.
+template <class F5>
+void register_w5(const std::string& variant, F5 f5,
+                 std::function<void(benchmark::State&, int)> counters = nullptr) {
+    registrars().emplace_back(variant + " W5", [f5] { return check_w5(f5); });
+    for (int K : w5_steps)
+        benchmark::RegisterBenchmark(("W5_loop_K" + std::to_string(K) + "/" + variant).c_str(),
+                                     [f5, counters](benchmark::State& s) {
+                                         time_w5(s, f5);
+                                         if (counters) counters(s, int(s.range(0)));
+                                     })
+            ->Arg(K);
+}
+template <class F1, class F2, class F5>
+void register_scalar_workloads(const std::string& variant, F1 f1, F2 f2, F5 f5) {
+    register_w1(variant, f1);
+    register_w2(variant, f2);
+    register_w5(variant, f5);
+}
+
+// ---- W3: mean(x^2) over n elements; W4: logistic regression, mean BCE over N samples ----
+inline std::vector<double> w3_data(std::int64_t n) {
+    std::vector<double> x(static_cast<std::size_t>(n), 0.0);
+    for (std::int64_t i = 0; i < n; ++i) x[std::size_t(i)] = 1.0 + 0.1 * double(i % 17);
+    return x;
+}
+struct w4_data {
+    std::int64_t N, d;
+    std::vector<double> X, y, w;  // X row-major N x d
+    double b = 0.1;
+};
+inline w4_data make_w4(std::int64_t N, std::int64_t d) {
+    w4_data D{N, d, std::vector<double>(std::size_t(N * d)), std::vector<double>(std::size_t(N)),
+              std::vector<double>(std::size_t(d))};
+    std::uint64_t s = 12345;
+    auto u = [&] {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        return double(s >> 11) / 9007199254740992.0;
+    };
+    for (auto& v : D.X) v = 2 * u() - 1;
+    for (std::int64_t j = 0; j < d; ++j) D.w[std::size_t(j)] = 0.5 * (2 * u() - 1);
+    for (std::int64_t i = 0; i < N; ++i) D.y[std::size_t(i)] = u() < 0.5 ? 0.0 : 1.0;
+    return D;
+}
+struct w4_result {
+    double loss;
+    std::vector<double> dw;
+    double db;
+};
+inline w4_result w4_hand(const w4_data& D) {
+    w4_result r{0, std::vector<double>(std::size_t(D.d), 0.0), 0};
+    const double inv = 1.0 / double(D.N);
+    for (std::int64_t i = 0; i < D.N; ++i) {
+        const double* xi = &D.X[std::size_t(i * D.d)];
+        double z = D.b;
+        for (std::int64_t j = 0; j < D.d; ++j) z += xi[j] * D.w[std::size_t(j)];
+        const double yi = D.y[std::size_t(i)];
+        r.loss += ((z > 0 ? z : 0) - z * yi + std::log1p(std::exp(-std::fabs(z)))) * inv;
+        const double g = (1 / (1 + std::exp(-z)) - yi) * inv;
+        for (std::int64_t j = 0; j < D.d; ++j) r.dw[std::size_t(j)] += g * xi[j];
+        r.db += g;
+    }
+    return r;
+}
+inline bool same(const w4_result& a, const w4_result& b) {
+    if (!close(a.loss, b.loss, 1e-8) || !close(a.db, b.db, 1e-8) || a.dw.size() != b.dw.size()) return false;
+    for (std::size_t j = 0; j < a.dw.size(); ++j)
+        if (!close(a.dw[j], b.dw[j], 1e-8)) return false;
+    return true;
+}
+inline constexpr std::int64_t w3_sizes[] = {3, 1000, 1000000};
+struct w4_shape {
+    std::int64_t N, d;
+};
+inline constexpr w4_shape w4_shapes[] = {{1000, 1}, {1000, 16}, {1000000, 1}, {1000000, 16}};
+
+inline int main(int argc, char** argv, const char* name) {
+    bool ok = true;
+    for (auto& c : checks()) ok = c() && ok;
+    if (!ok) {
+        std::fprintf(stderr, "%s: a gradient is wrong; nothing was timed\n", name);
+        return EXIT_FAILURE;
+    }
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return EXIT_FAILURE;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return EXIT_SUCCESS;
+}
+
+}  // namespace suite

@@ -1,0 +1,215 @@
+// The suite's hand-written baselines and etgrad (static engine, tape op by op, tape with static
+// statements) on W1-W5.
+#include <etgrad/tape.hpp>
+
+#include "common.hpp"
+
+namespace {
+using namespace etgrad;
+using namespace suite;
+
+constexpr auto X = var<"x">;
+constexpr auto W = var<"w">;
+constexpr auto B = var<"b">;
+constexpr auto Y = var<"y">;
+constexpr auto Z = var<"z">;
+constexpr auto neuron = bce(sigmoid(W * X + B), Y);
+constexpr auto w5_body = X + W * sin(X);
+
+w1_result w1_static(double x) {
+    const auto r = value_and_grad(sin(X * X), X = x);
+    return {r.value, r.grad[X]};
+}
+w2_result w2_static(double w, double b, double x, double y) {
+    const auto r = value_and_grad(neuron, wrt(W, B), W = w, B = b, X = x, Y = y);
+    return {r.value, r.grad[W], r.grad[B]};
+}
+w1_result w1_tape(double xv) {
+    Tensor x = tensor(xv, requires_grad);
+    Tensor v = sin(x * x);
+    v.backward();
+    return {v.item(), x.grad().item()};
+}
+w2_result w2_tape(double wv, double bv, double xv, double yv) {
+    Tensor w = tensor(wv, requires_grad), b = tensor(bv, requires_grad);
+    Tensor l = bce(sigmoid(w * tensor(xv) + b), tensor(yv));
+    l.backward();
+    return {l.item(), w.grad().item(), b.grad().item()};
+}
+w1_result w1_tape_statement(double xv) {
+    Tensor x = tensor(xv, requires_grad);
+    Tensor v = sin(X * X)(X = x);
+    v.backward();
+    return {v.item(), x.grad().item()};
+}
+w2_result w2_tape_statement(double wv, double bv, double xv, double yv) {
+    Tensor w = tensor(wv, requires_grad), b = tensor(bv, requires_grad);
+    Tensor l = neuron(W = w, B = b, X = xv, Y = yv);
+    l.backward();
+    return {l.item(), w.grad().item(), b.grad().item()};
+}
+w5_result w5_tape(double wv, double x0v, int K) {
+    Tensor w = tensor(wv, requires_grad), x0 = tensor(x0v, requires_grad);
+    Tensor x = x0;
+    for (int k = 0; k < K; ++k) x = x + w * sin(x);
+    x.backward();
+    return {x.item(), w.grad().item(), x0.grad().item()};
+}
+w5_result w5_tape_statement(double wv, double x0v, int K) {
+    Tensor w = tensor(wv, requires_grad), x0 = tensor(x0v, requires_grad);
+    Tensor x = x0;
+    for (int k = 0; k < K; ++k) x = w5_body(X = x, W = w);
+    x.backward();
+    return {x.item(), w.grad().item(), x0.grad().item()};
+}
+
+/// Tape bytes per recorded node: arena bytes (node, input edges, partials) plus tensor records.
+void tape_memory(benchmark::State& state, int K, bool statement) {
+    auto& s = tape_detail::state();
+    const std::size_t before = s.arena_bytes_used;
+    Tensor w = tensor(w5_w, requires_grad), x = tensor(w5_x0, requires_grad);
+    for (int k = 0; k < K; ++k) x = statement ? w5_body(X = x, W = w) : x + w * sin(x);
+    const double nodes = statement ? double(K) : 3.0 * K;
+    state.counters["tape_bytes_per_node"] =
+        (double(s.arena_bytes_used - before) + nodes * double(sizeof(tape_detail::Impl))) / nodes;
+}
+
+// W3: mean(x^2)
+struct w3_result {
+    double value;
+    std::vector<double> grad;
+};
+void w3_hand(const std::vector<double>& x, w3_result& r) {
+    const double inv = 1.0 / double(x.size());
+    r.value = 0;
+    r.grad.resize(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        r.value += x[i] * x[i] * inv;
+        r.grad[i] = 2 * x[i] * inv;
+    }
+}
+void w3_static(const std::vector<double>& x, w3_result& r) {  // the static gradient per element
+    const double inv = 1.0 / double(x.size());
+    r.value = 0;
+    r.grad.resize(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const auto g = value_and_grad(X * X, X = x[i]);
+        r.value += g.value * inv;
+        r.grad[i] = g.grad[X] * inv;
+    }
+}
+bool same3(const w3_result& a, const w3_result& b) {
+    if (!close(a.value, b.value, 1e-10) || a.grad.size() != b.grad.size()) return false;
+    for (std::size_t i = 0; i < a.grad.size(); ++i)
+        if (!close(a.grad[i], b.grad[i], 1e-12)) return false;
+    return true;
+}
+
+// W4: logistic regression
+w4_result w4_static(const w4_data& D) {  // etgrad's static gradient per sample, summed
+    w4_result r{0, std::vector<double>(std::size_t(D.d), 0.0), 0};
+    const double inv = 1.0 / double(D.N);
+    constexpr auto loss = bce_with_logits(Z, Y);
+    for (std::int64_t i = 0; i < D.N; ++i) {
+        const double* xi = &D.X[std::size_t(i * D.d)];
+        double z = D.b;
+        for (std::int64_t j = 0; j < D.d; ++j) z += xi[j] * D.w[std::size_t(j)];
+        const auto g = value_and_grad(loss, wrt(Z), Z = z, Y = D.y[std::size_t(i)]);
+        r.loss += g.value * inv;
+        const double gz = g.grad[Z] * inv;
+        for (std::int64_t j = 0; j < D.d; ++j) r.dw[std::size_t(j)] += gz * xi[j];
+        r.db += gz;
+    }
+    return r;
+}
+struct w4_tape_state {
+    Tensor X, y, w, b;
+    explicit w4_tape_state(const w4_data& D)
+        : X(from_vector(D.X, {D.N, D.d})), y(from_vector(D.y, {D.N})), w(from_vector(D.w, {D.d}).requires_grad_()),
+          b(tensor(D.b, requires_grad)) {}
+    w4_result run() {
+        Tensor gw = w.grad(), gb = b.grad();
+        if (gw.defined()) gw.zero_();
+        if (gb.defined()) gb.zero_();
+        Tensor l = bce_with_logits(matmul(X, w) + b, y);
+        l.backward();
+        return {l.item(), w.grad().to_vector(), b.grad().item()};
+    }
+};
+
+void register_all() {
+    register_scalar_workloads("hand", w1_hand, w2_hand, [](double w, double x0, int K) {
+        thread_local std::vector<double> xs;
+        return w5_hand(w, x0, K, xs);
+    });
+    register_w1("etgrad_static", w1_static);
+    register_w2("etgrad_static", w2_static);
+    register_w1("etgrad_tape_ops", w1_tape);
+    register_w2("etgrad_tape_ops", w2_tape);
+    register_w5("etgrad_tape_ops", w5_tape, [](benchmark::State& s, int K) { tape_memory(s, K, false); });
+    register_w1("etgrad_tape_statement", w1_tape_statement);
+    register_w2("etgrad_tape_statement", w2_tape_statement);
+    register_w5("etgrad_tape_statement", w5_tape_statement, [](benchmark::State& s, int K) { tape_memory(s, K, true); });
+
+    for (std::int64_t n : w3_sizes) {
+        const std::string w = "W3_mean_sq_n" + std::to_string(n);
+        auto x = std::make_shared<std::vector<double>>(w3_data(n));
+        registrars().emplace_back(w + " etgrad", [x] {
+            w3_result h, s;
+            w3_hand(*x, h);
+            w3_static(*x, s);
+            Tensor t = from_vector(*x, {std::int64_t(x->size())}).requires_grad_();
+            Tensor m = mean(pow(t, 2));
+            m.backward();
+            return same3(h, s) && same3(h, {m.item(), t.grad().to_vector()});
+        });
+        benchmark::RegisterBenchmark((w + "/hand").c_str(), [x](benchmark::State& st) {
+            w3_result r;
+            for (auto _ : st) {
+                w3_hand(*x, r);
+                benchmark::DoNotOptimize(r.grad.data());
+            }
+        });
+        benchmark::RegisterBenchmark((w + "/etgrad_static").c_str(), [x](benchmark::State& st) {
+            w3_result r;
+            for (auto _ : st) {
+                w3_static(*x, r);
+                benchmark::DoNotOptimize(r.grad.data());
+            }
+        });
+        benchmark::RegisterBenchmark((w + "/etgrad_tape_ops").c_str(), [x](benchmark::State& st) {
+            Tensor t = from_vector(*x, {std::int64_t(x->size())}).requires_grad_();
+            for (auto _ : st) {
+                Tensor g = t.grad();
+                if (g.defined()) g.zero_();
+                Tensor m = mean(pow(t, 2));
+                m.backward();
+                benchmark::DoNotOptimize(t.grad().data());
+            }
+        });
+    }
+    for (const w4_shape& sh : w4_shapes) {
+        const std::string w = "W4_logreg_N" + std::to_string(sh.N) + "_d" + std::to_string(sh.d);
+        auto D = std::make_shared<w4_data>(make_w4(sh.N, sh.d));
+        registrars().emplace_back(w + " etgrad", [D] {
+            w4_tape_state t(*D);
+            return same(w4_hand(*D), w4_static(*D)) && same(w4_hand(*D), t.run());
+        });
+        benchmark::RegisterBenchmark((w + "/hand").c_str(), [D](benchmark::State& st) {
+            for (auto _ : st) benchmark::DoNotOptimize(w4_hand(*D));
+        });
+        benchmark::RegisterBenchmark((w + "/etgrad_static").c_str(), [D](benchmark::State& st) {
+            for (auto _ : st) benchmark::DoNotOptimize(w4_static(*D));
+        });
+        benchmark::RegisterBenchmark((w + "/etgrad_tape_ops").c_str(), [D](benchmark::State& st) {
+            w4_tape_state t(*D);
+            for (auto _ : st) benchmark::DoNotOptimize(t.run());
+        });
+    }
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+    register_all();
+    return suite::main(argc, argv, "suite_hand_etgrad");
+}
