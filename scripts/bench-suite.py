@@ -166,8 +166,8 @@ def main():
         peers = [r["ns"] for v, r in row.items() if is_peer(v)]
         best_peer = min(peers) if peers else None
         for v, r in sorted(row.items(), key=lambda t: t[1]["ns"]):
-            ratio_hand = f"{r['ns'] / hand:.2f}" if hand else "-"
-            ratio_peer = f"{r['ns'] / best_peer:.2f}" if best_peer else "-"
+            ratio_hand = f"{r['ns'] / hand:.3g}" if hand else "-"
+            ratio_peer = f"{r['ns'] / best_peer:.3g}" if best_peer else "-"
             tb = r["counters"].get("tape_bytes_per_node")
             lines.append(f"| {w} | {v} | {r['ns']:,.1f} | {ratio_hand} | {ratio_peer} | {f'{tb:.0f}' if tb else ''} |")
     lines += ["", "Compile time of W2 (`benchmarks/suite/compile_w2/`, -O2, one TU):", "",
