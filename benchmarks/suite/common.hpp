@@ -11,6 +11,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "../bench_main.hpp"
+
 namespace suite {
 
 // ---- W1: sin(x*x), value and derivative ----
@@ -216,18 +218,11 @@ struct w4_shape {
 };
 inline constexpr w4_shape w4_shapes[] = {{1000, 1}, {1000, 16}, {1000000, 1}, {1000000, 16}};
 
-inline int main(int argc, char** argv, const char* name) {
+inline bool all_checks_pass() {
     bool ok = true;
     for (auto& c : checks()) ok = c() && ok;
-    if (!ok) {
-        std::fprintf(stderr, "%s: a gradient is wrong; nothing was timed\n", name);
-        return EXIT_FAILURE;
-    }
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return EXIT_FAILURE;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return EXIT_SUCCESS;
+    return ok;
 }
+inline int main(int argc, char** argv, const char* name) { return etgrad_bench::run(argc, argv, all_checks_pass, name); }
 
 }  // namespace suite
