@@ -191,15 +191,35 @@ Tensor record(const char* name, const operand (&v)[N], Fn fn, bool mean = false)
     double partials[N > 0 ? N : 1]{};
     double total = 0;
     const double scale = mean ? 1.0 / double(E) : 1.0;
-    for (std::int64_t r = 0; r < R; ++r)
-        for (std::int64_t c = 0; c < C; ++c) {
-            for (std::size_t i = 0; i < N; ++i) values[i] = v[i].at(r, c);
-            const double y = fn(values, partials, mask);
-            const std::int64_t k = r * C + c;
-            if (mean) total += y;
-            else out->data[k] = y;
-            for (int j = 0; j < n_active; ++j) node->in[j].partial[k] = partials[active[j]] * scale;
+    // Operands are read through a stride: 1 for a tensor of the broadcast shape, 0 for a number
+    // or a scalar tensor; anything else (a row or column broadcast) takes the general path.
+    std::int64_t stride[N > 0 ? N : 1]{};
+    bool contiguous = true;
+    for (std::size_t i = 0; i < N; ++i) {
+        if (!v[i].data || v[i].shape.numel() == 1) stride[i] = 0;
+        else if (v[i].shape.rows() == R && v[i].shape.cols() == C) stride[i] = 1;
+        else contiguous = false;
+    }
+    double* partial_out[N > 0 ? N : 1]{};
+    for (int j = 0; j < n_active; ++j) partial_out[j] = node->in[j].partial;
+    auto element = [&](std::int64_t k) {
+        const double y = fn(values, partials, mask);
+        if (mean) total += y;
+        else out->data[k] = y;
+        for (int j = 0; j < n_active; ++j) partial_out[j][k] = partials[active[j]] * scale;
+    };
+    if (contiguous) {
+        for (std::int64_t k = 0; k < E; ++k) {
+            for (std::size_t i = 0; i < N; ++i) values[i] = v[i].data ? v[i].data[k * stride[i]] : v[i].number;
+            element(k);
         }
+    } else {
+        for (std::int64_t r = 0; r < R; ++r)
+            for (std::int64_t c = 0; c < C; ++c) {
+                for (std::size_t i = 0; i < N; ++i) values[i] = v[i].at(r, c);
+                element(r * C + c);
+            }
+    }
     if (mean) out->data[0] = total * scale;
     if (node) {
         out->requires_grad = true;
@@ -213,12 +233,20 @@ template <class Op>
 inline constexpr bool is_loss = std::is_same_v<Op, bce_op> || std::is_same_v<Op, bce_with_logits_op> ||
                                 std::is_same_v<Op, mse_op>;
 
+/// The operand as the rule sees it: a tensor's element, or a number with its own type (so that
+/// pow(t, 2) keeps an integer exponent and multiplies instead of calling std::pow).
+template <class A>
+auto rule_arg(double element, const A& a) {
+    if constexpr (arithmetic<A>) return a;
+    else return element;
+}
+
 template <class Op, class... A, std::size_t... I>
 Tensor elementwise(std::index_sequence<I...>, const A&... a) {
     const operand v[] = {operand_of(a)...};
-    auto fn = [](const double* x, double* part, const bool* mask) {
-        const double y = double(Op::value(x[I]...));
-        ((mask[I] ? void(part[I] = double(Op::template partial<I>(y, x[I]...))) : void()), ...);
+    auto fn = [&a...](const double* x, double* part, const bool* mask) {
+        const double y = double(Op::value(rule_arg(x[I], a)...));
+        ((mask[I] ? void(part[I] = double(Op::template partial<I>(y, rule_arg(x[I], a)...))) : void()), ...);
         return y;
     };
     return record(name_for<Op, A...>(), v, fn, is_loss<Op>);
