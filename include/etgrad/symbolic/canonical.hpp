@@ -86,9 +86,6 @@ constexpr auto as_value(const R& r) {
     if constexpr (is_rational_v<R>) return static_cast<V>(R::num) / static_cast<V>(R::den);
     else return static_cast<V>(r.value);
 }
-template <class A, class B>
-using coef_value_t = typename promote_real<decltype(as_value<A, double>(std::declval<A>()) *
-                                                    as_value<B, double>(std::declval<B>()))>::type;
 template <class C>
 struct coef_type {
     using type = double;
@@ -191,13 +188,13 @@ constexpr auto factors_of(const M& m) {
     else return list<M>(m);
 }
 
-template <template <class, class> class Op, class Unit, std::size_t I, class Acc, class... X>
+template <template <class, class> class Op, std::size_t I, class Acc, class... X>
 constexpr auto fold_left(const Acc& acc, const list<X...>& l) {
     if constexpr (I == sizeof...(X)) {
         return acc;
     } else {
         using Xi = std::remove_cvref_t<decltype(hana::at_c<I>(l))>;
-        return fold_left<Op, Unit, I + 1>(Op<Acc, Xi>(acc, hana::at_c<I>(l)), l);
+        return fold_left<Op, I + 1>(Op<Acc, Xi>(acc, hana::at_c<I>(l)), l);
     }
 }
 template <class A, class B>
@@ -208,12 +205,12 @@ using mul_node = node<mul_op, A, B>;
 template <class... X>
 constexpr auto sum_from(const list<X...>& l) {
     if constexpr (sizeof...(X) == 0) return c<0>;
-    else return fold_left<add_node, void, 1>(hana::at_c<0>(l), l);
+    else return fold_left<add_node, 1>(hana::at_c<0>(l), l);
 }
 template <class... X>
 constexpr auto product_from(const list<X...>& l) {
     if constexpr (sizeof...(X) == 0) return c<1>;
-    else return fold_left<mul_node, void, 1>(hana::at_c<0>(l), l);
+    else return fold_left<mul_node, 1>(hana::at_c<0>(l), l);
 }
 
 // ---- sorting by name and merging like items ----

@@ -457,10 +457,6 @@ inline Impl* ensure_grad(Impl* leaf) {
         } else {
             target = ensure_grad(x)->data;
         }
-        if (m == 1 && n->kind == Kind::elementwise) {
-            target[0] += in.partial[0] * n->adj[0];
-            continue;
-        }
         switch (n->kind) {
             case Kind::elementwise:
                 if (m == 1) {
