@@ -136,23 +136,21 @@ Tensor record_scalar(const char* name, const operand (&v)[N], Fn fn) {
         n_active += mask[i];
     }
     const double y = fn(values, partials, mask);
-    Impl* out = state().new_impl();
-    out->local = y;
-    if (n_active > 0) {
-        Node* node = make_node(name, Shape::scalar(), n_active, 1);
-        int j = 0;
-        for (std::size_t i = 0; i < N; ++i)
-            if (mask[i]) {
-                Input& in = node->in[j++];
-                in.impl = v[i].impl;
-                ++in.impl->refs;
-                in.partial[0] = partials[i];
-            }
-        out->requires_grad = true;
-        out->grad_fn = node;
-        node->output = out;
+    if (n_active == 0) {
+        Impl* out = state().new_impl();
+        out->local = y;
+        return Tensor(out);
     }
-    return Tensor(out);
+    Node* node = make_scalar_node(name, n_active);
+    ScalarInput* in = node->sin;
+    for (std::size_t i = 0; i < N; ++i)
+        if (mask[i]) {
+            Impl* x = v[i].impl;
+            ++x->refs;
+            *in++ = {x, x->grad_fn, partials[i]};
+        }
+    node->output->local = y;
+    return Tensor(node->output);
 }
 
 template <std::size_t N, class Fn>
@@ -177,8 +175,8 @@ Tensor record(const char* name, const operand (&v)[N], Fn fn, bool mean = false)
     if (n_active > 0) {
         node = make_node(name, out_shape, n_active, E);
         node->kind = mean ? Kind::mean_elementwise : Kind::elementwise;
-        node->elem_rows = R;
-        node->elem_cols = C;
+        node->ext->elem_rows = R;
+        node->ext->elem_cols = C;
         for (int j = 0; j < n_active; ++j) {
             Input& in = node->in[j];
             in.impl = v[active[j]].impl;
@@ -241,8 +239,56 @@ auto rule_arg(double element, const A& a) {
     else return element;
 }
 
+/// A scalar operand's record (null for a number), and its value as the rule sees it.
+template <class A>
+Impl* scalar_impl(const A& a) noexcept {
+    if constexpr (arithmetic<A>) return nullptr;
+    else return a.impl();
+}
+template <class A>
+auto scalar_arg(const A& a) noexcept {
+    if constexpr (arithmetic<A>) return a;
+    else return a.impl()->data[0];
+}
+template <class A>
+bool is_scalar_operand(const A& a) noexcept {
+    if constexpr (arithmetic<A>) return true;
+    else return a.impl() && a.impl()->shape.rank == 0;
+}
+
+/// The op-by-op scalar path (every tensor operand has rank 0): no shapes, no loops. The value
+/// and the partials are computed before the node is made, so each operand is read once (no call
+/// in between) and a unary op's value and partial share work (sin and cos become one sincos).
 template <class Op, class... A, std::size_t... I>
-Tensor elementwise(std::index_sequence<I...>, const A&... a) {
+Tensor scalar_elementwise(std::index_sequence<I...>, const A&... a) {
+    constexpr std::size_t N = sizeof...(A);
+    Impl* const impls[N] = {scalar_impl(a)...};
+    const bool recording = grad_enabled();
+    const bool mask[N] = {(recording && impls[I] && impls[I]->requires_grad)...};
+    const int n_active = (int(mask[I]) + ...);
+    const double y = double(Op::value(scalar_arg(a)...));
+    if (n_active == 0) {
+        Impl* out = state().new_impl();
+        out->local = y;
+        return Tensor(out);
+    }
+    double partial[N];
+    if constexpr (N == 1) partial[0] = double(Op::template partial<0>(y, scalar_arg(a)...));
+    else ((mask[I] ? void(partial[I] = double(Op::template partial<I>(y, scalar_arg(a)...))) : void()), ...);
+    Node* node = make_scalar_node(name_for<Op, A...>(), n_active);
+    ScalarInput* in = node->sin;
+    for (std::size_t i = 0; i < N; ++i)
+        if (mask[i]) {
+            ++impls[i]->refs;
+            *in++ = {impls[i], impls[i]->grad_fn, partial[i]};
+        }
+    node->output->local = y;
+    return Tensor(node->output);
+}
+
+template <class Op, class... A, std::size_t... I>
+Tensor elementwise(std::index_sequence<I...> seq, const A&... a) {
+    if ((is_scalar_operand(a) && ...)) return scalar_elementwise<Op>(seq, a...);
     const operand v[] = {operand_of(a)...};
     auto fn = [&a...](const double* x, double* part, const bool* mask) {
         const double y = double(Op::value(rule_arg(x[I], a)...));

@@ -71,30 +71,44 @@ struct Shape {
 struct Node;
 
 /// A tensor's record: value storage (inline for scalars), autograd flags, gradient, grad_fn.
+/// The output of a scalar op is co-allocated with its node in the arena (in_arena); every other
+/// record comes from the per-thread pool.
 struct Impl {
     int refs = 1;
-    Shape shape;
-    double* data = &local;
-    double local = 0;
-    double* heap = nullptr;  // owned storage when numel > 1
-    Impl* owner = nullptr;   // storage shared with owner (detach, grad handles); a counted ref
     bool requires_grad = false;
     bool retains_grad = false;
+    bool in_arena = false;
+    Shape shape;
+    double* data = &local;  // &local, owned heap storage (numel > 1), or the owner's storage
+    double local = 0;
     Node* grad_fn = nullptr;  // a counted ref
     Impl* grad = nullptr;     // a counted ref
-    Impl* next_free = nullptr;  // the pool's free list
+    union {
+        Impl* owner = nullptr;  // storage shared with owner (detach); a counted ref
+        Impl* next_free;        // the pool's free list, while dead
+    };
 
     std::int64_t numel() const noexcept { return shape.numel(); }
+    bool owns_heap() const noexcept { return data != &local && !owner; }
 };
 
-/// One input edge of a node: the input tensor (a counted ref) and dOut/dIn per output element.
+/// One input edge of a general node: the input tensor (a counted ref) and dOut/dIn per element.
 struct Input {
     Impl* impl = nullptr;
     double* partial = nullptr;
     std::int64_t rows = 1, cols = 1;  // the input's 2-d shape, for broadcasting
 };
 
+/// One input edge of a scalar node: the input (a counted ref), its grad_fn (fixed when the input
+/// was made: a tensor's history never changes) and the partial, inline.
+struct ScalarInput {
+    Impl* impl;
+    Node* up;
+    double partial;
+};
+
 enum class Kind : std::uint8_t {
+    scalar,            // a scalar elementwise op: ScalarInputs, no NodeExt (the op-by-op hot path)
     elementwise,       // out[k] = f(inputs at k): partials per output element, broadcasting
     mean_elementwise,  // out = mean_k f(inputs at k) (losses on tensors): partials per element, / n
     reduce_all,        // sum or mean of every element
@@ -102,23 +116,34 @@ enum class Kind : std::uint8_t {
     matmul             // uses the saved inputs
 };
 
+/// What a node of a kind other than scalar also needs.
+struct NodeExt {
+    Shape out_shape;
+    std::int64_t elem_rows = 1, elem_cols = 1;  // the broadcast shape the partials are indexed by
+    double scale = 1;
+    int axis = -1;
+};
+
 /// A recorded op (grad_fn): its partials are computed when it is recorded, by the op's rule.
+/// 64 bytes; a scalar op's node is followed in the arena by its output record and its inputs.
 struct Node {
+    double adj_local = 0;
+    double* adj = &adj_local;  // &adj_local for a one-element output
+    union {
+        Input* in;          // every kind but scalar
+        ScalarInput* sin = nullptr;  // scalar
+    };
+    NodeExt* ext = nullptr;  // null for scalar nodes
+    Impl* output = nullptr;  // not counted: cleared when the output dies
     const char* name = "";
-    int refs = 1;
+    int refs = 1;  // held by the output record only
     std::uint32_t seq = 0;
+    Kind kind = Kind::scalar;
     bool freed = false;
     bool touched = false;
-    Kind kind = Kind::elementwise;
-    int axis = -1;
-    double scale = 1;
-    Shape out_shape;
-    Impl* output = nullptr;  // not counted: cleared when the output dies
-    double* adj = nullptr;
-    double adj_local = 0;
-    std::int64_t elem_rows = 1, elem_cols = 1;  // the broadcast shape the partials are indexed by
-    int n_in = 0;
-    Input* in = nullptr;
+    std::uint8_t n_in = 0;
+
+    std::int64_t numel() const noexcept { return ext ? ext->out_shape.numel() : 1; }
 };
 
 /// Per-thread storage: an Impl pool, the node arena and the tape (nodes in creation order).
@@ -149,17 +174,7 @@ struct ThreadState {
         }
         Impl* p = free_impls;
         free_impls = p->next_free;
-        p->refs = 1;
-        p->shape = Shape{};
-        p->data = &p->local;
-        p->local = 0;
-        p->heap = nullptr;
-        p->owner = nullptr;
-        p->requires_grad = false;
-        p->retains_grad = false;
-        p->grad_fn = nullptr;
-        p->grad = nullptr;
-        return p;
+        return new (p) Impl;
     }
     void free_impl(Impl* p) noexcept {
         p->next_free = free_impls;
@@ -224,8 +239,14 @@ inline void free_graph_node(Node* n) noexcept {
     if (n->freed) return;
     n->freed = true;
     for (int i = 0; i < n->n_in; ++i) {
-        Impl* in = n->in[i].impl;
-        n->in[i].impl = nullptr;
+        Impl* in;
+        if (n->kind == Kind::scalar) {
+            in = n->sin[i].impl;
+            n->sin[i].impl = nullptr;
+        } else {
+            in = n->in[i].impl;
+            n->in[i].impl = nullptr;
+        }
         release(in);
     }
 }
@@ -234,8 +255,8 @@ inline void free_graph_node(Node* n) noexcept {
 /// not recursion, so a graph of any depth (a 10,000-step loop) is freed in constant stack.
 inline void release(Node* n) noexcept {
     if (!n || --n->refs > 0) return;
-    ThreadState& s = state();
     if (n->touched) return;  // pending in the running backward, which frees it after using it
+    ThreadState& s = state();
     if (n->freed) {  // backward already dropped its inputs: nothing to cascade
         if (--s.live_nodes == 0 && !s.releasing) s.reset_arena();
         return;
@@ -252,55 +273,77 @@ inline void release(Node* n) noexcept {
     s.releasing = false;
 }
 
-inline void release(Impl* p) noexcept {
-    if (!p || --p->refs > 0) return;
+/// The last ref to a record went away.
+inline void destroy(Impl* p) noexcept {
     if (p->grad_fn) {
         if (p->grad_fn->output == p) p->grad_fn->output = nullptr;
         release(p->grad_fn);
     }
     if (p->grad) release(p->grad);
-    if (p->owner) release(p->owner);
-    if (p->heap) {
-        delete[] p->heap;
-        p->heap = nullptr;
-    }
-    state().free_impl(p);
+    if (p->owns_heap()) delete[] p->data;
+    else if (p->owner) release(p->owner);
+    if (!p->in_arena) state().free_impl(p);  // an arena record goes with its node's memory
+}
+inline void release(Impl* p) noexcept {
+    if (p && --p->refs == 0) destroy(p);
 }
 
 inline Impl* make_impl(const Shape& shape) {
     Impl* p = state().new_impl();
     p->shape = shape;
-    if (shape.numel() > 1) {
-        p->heap = new double[std::size_t(shape.numel())]();
-        p->data = p->heap;
-    }
+    if (shape.numel() > 1) p->data = new double[std::size_t(shape.numel())]();
     return p;
 }
 
-/// A node with n_in inputs, each with `elements` partials (the broadcast shape's size): one
-/// arena allocation holds the node, its inputs, its partials and (beyond a scalar) its adjoint.
-inline Node* make_node(const char* name, const Shape& out, int n_in, std::int64_t elements) {
-    ThreadState& s = state();
-    const std::int64_t m = out.numel();
-    const std::size_t bytes = sizeof(Node) + sizeof(Input) * std::size_t(n_in) +
-                              sizeof(double) * std::size_t(elements * n_in + (m > 1 ? m : 0));
-    char* mem = static_cast<char*>(s.arena_alloc(bytes));
-    Node* n = new (mem) Node;
-    n->name = name;
-    n->out_shape = out;
-    n->n_in = n_in;
-    n->in = reinterpret_cast<Input*>(mem + sizeof(Node));
-    double* partials = reinterpret_cast<double*>(mem + sizeof(Node) + sizeof(Input) * std::size_t(n_in));
-    for (int i = 0; i < n_in; ++i) new (n->in + i) Input{nullptr, partials + i * elements, 1, 1};
-    if (m == 1) {
-        n->adj = &n->adj_local;
-    } else {
-        n->adj = partials + elements * n_in;
-        for (std::int64_t k = 0; k < m; ++k) n->adj[k] = 0;
-    }
+inline void push_node(ThreadState& s, Node* n) {
     n->seq = std::uint32_t(s.tape.size());
     s.tape.push_back(n);
     ++s.live_nodes;
+}
+
+/// A node with n_in inputs, each with `elements` partials (the broadcast shape's size): one
+/// arena allocation holds the node, its NodeExt, its inputs, its partials and (beyond a
+/// scalar) its adjoint.
+inline Node* make_node(const char* name, const Shape& out, int n_in, std::int64_t elements) {
+    ThreadState& s = state();
+    const std::int64_t m = out.numel();
+    constexpr std::size_t head = sizeof(Node) + sizeof(NodeExt);
+    const std::size_t bytes =
+        head + sizeof(Input) * std::size_t(n_in) + sizeof(double) * std::size_t(elements * n_in + (m > 1 ? m : 0));
+    char* mem = static_cast<char*>(s.arena_alloc(bytes));
+    Node* n = new (mem) Node;
+    n->ext = new (mem + sizeof(Node)) NodeExt;
+    n->ext->out_shape = out;
+    n->kind = Kind::elementwise;
+    n->name = name;
+    n->n_in = std::uint8_t(n_in);
+    n->in = reinterpret_cast<Input*>(mem + head);
+    double* partials = reinterpret_cast<double*>(mem + head + sizeof(Input) * std::size_t(n_in));
+    for (int i = 0; i < n_in; ++i) new (n->in + i) Input{nullptr, partials + i * elements, 1, 1};
+    if (m > 1) {
+        n->adj = partials + elements * n_in;
+        for (std::int64_t k = 0; k < m; ++k) n->adj[k] = 0;
+    }
+    push_node(s, n);
+    return n;
+}
+
+/// A scalar op's node, its output record (requiring grad, grad_fn set) right behind it and room
+/// for n_in ScalarInputs: one arena allocation.
+inline Node* make_scalar_node(const char* name, int n_in) {
+    ThreadState& s = state();
+    constexpr std::size_t head = sizeof(Node) + sizeof(Impl);
+    char* mem = static_cast<char*>(s.arena_alloc(head + sizeof(ScalarInput) * std::size_t(n_in)));
+    Node* n = new (mem) Node;
+    Impl* out = new (mem + sizeof(Node)) Impl;
+    out->in_arena = true;
+    out->requires_grad = true;
+    out->grad_fn = n;
+    n->output = out;
+    n->name = name;
+    n->n_in = std::uint8_t(n_in);
+    n->sin = reinterpret_cast<ScalarInput*>(mem + head);
+    push_node(s, n);
     return n;
 }
 
@@ -444,7 +487,8 @@ inline Impl* ensure_grad(Impl* leaf) {
 /// Adds this node's adjoint times its partials into its inputs' adjoints (or leaf gradients):
 /// any kind, any shape.
 [[gnu::noinline]] inline void propagate_general(Node* n) {
-    const std::int64_t m = n->out_shape.numel();
+    const NodeExt& e = *n->ext;
+    const std::int64_t m = e.out_shape.numel();
     for (int i = 0; i < n->n_in; ++i) {
         Input& in = n->in[i];
         Impl* x = in.impl;
@@ -458,11 +502,13 @@ inline Impl* ensure_grad(Impl* leaf) {
             target = ensure_grad(x)->data;
         }
         switch (n->kind) {
+            case Kind::scalar:  // not reached: run_backward gives scalar nodes to propagate_scalar
+                break;
             case Kind::elementwise:
                 if (m == 1) {
                     target[0] += in.partial[0] * n->adj[0];
                 } else {
-                    const std::int64_t R = n->out_shape.rows(), C = n->out_shape.cols();
+                    const std::int64_t R = e.out_shape.rows(), C = e.out_shape.cols();
                     for (std::int64_t r = 0; r < R; ++r)
                         for (std::int64_t c = 0; c < C; ++c) {
                             const std::int64_t k = r * C + c;
@@ -472,7 +518,7 @@ inline Impl* ensure_grad(Impl* leaf) {
                 }
                 break;
             case Kind::mean_elementwise: {
-                const std::int64_t R = n->elem_rows, C = n->elem_cols;
+                const std::int64_t R = e.elem_rows, C = e.elem_cols;
                 for (std::int64_t r = 0; r < R; ++r)
                     for (std::int64_t c = 0; c < C; ++c) {
                         const std::int64_t j = (in.rows == 1 ? 0 : r) * in.cols + (in.cols == 1 ? 0 : c);
@@ -481,13 +527,13 @@ inline Impl* ensure_grad(Impl* leaf) {
                 break;
             }
             case Kind::reduce_all:
-                for (std::int64_t j = 0; j < x->numel(); ++j) target[j] += n->scale * n->adj[0];
+                for (std::int64_t j = 0; j < x->numel(); ++j) target[j] += e.scale * n->adj[0];
                 break;
             case Kind::reduce_axis: {
                 const std::int64_t R = x->shape.rows(), C = x->shape.cols();
                 for (std::int64_t r = 0; r < R; ++r)
                     for (std::int64_t c = 0; c < C; ++c)
-                        target[r * C + c] += n->scale * n->adj[n->axis == 0 ? c : r];
+                        target[r * C + c] += e.scale * n->adj[e.axis == 0 ? c : r];
                 break;
             }
             case Kind::matmul: {
@@ -516,20 +562,18 @@ inline Impl* ensure_grad(Impl* leaf) {
     }
 }
 
-/// The same, with the scalar elementwise case (the op-by-op hot path) inline.
-inline void propagate(Node* n) {
-    if (n->kind != Kind::elementwise || n->out_shape.rank != 0) return propagate_general(n);
-    const double a = n->adj[0];
+/// A scalar node (the op-by-op hot path): every input is a scalar, whose adjoint is its node's
+/// adj_local, or a leaf's one-element gradient.
+inline void propagate_scalar(Node* n) {
+    const double a = n->adj_local;
     for (int i = 0; i < n->n_in; ++i) {
-        const Input& in = n->in[i];
-        Impl* x = in.impl;
-        if (!x || !x->requires_grad) continue;
-        const double c = in.partial[0] * a;
-        if (Node* up = x->grad_fn) {
+        const ScalarInput& in = n->sin[i];
+        const double c = in.partial * a;
+        if (Node* up = in.up) {
             up->touched = true;
-            up->adj[0] += c;
-        } else {
-            ensure_grad(x)->data[0] += c;
+            up->adj_local += c;
+        } else if (in.impl->requires_grad) {  // a leaf may have stopped requiring grad since
+            ensure_grad(in.impl)->data[0] += c;
         }
     }
 }
@@ -575,7 +619,7 @@ inline void Tensor::run_backward(const Tensor* gradient, bool retain) {
                 Node* t = s.tape[std::size_t(j)];
                 if (!t->touched) continue;
                 t->touched = false;
-                for (std::int64_t k = 0; k < t->out_shape.numel(); ++k) t->adj[k] = 0;
+                for (std::int64_t k = 0; k < t->numel(); ++k) t->adj[k] = 0;
                 if (t->refs == 0) {  // died while pending: free it now
                     free_graph_node(t);
                     --s.live_nodes;
@@ -583,14 +627,15 @@ inline void Tensor::run_backward(const Tensor* gradient, bool retain) {
             }
             throw autograd_error(freed_graph_message());
         }
-        propagate(n);
-        const std::int64_t nm = n->out_shape.numel();
+        if (n->kind == Kind::scalar) propagate_scalar(n);
+        else propagate_general(n);
+        const std::int64_t nm = n->numel();
         if (n->output && n->output->retains_grad) {
             double* g = ensure_grad(n->output)->data;
             for (std::int64_t k = 0; k < nm; ++k) g[k] += n->adj[k];
         }
         n->touched = false;
-        if (nm == 1) n->adj[0] = 0;
+        if (nm == 1) n->adj_local = 0;
         else
             for (std::int64_t k = 0; k < nm; ++k) n->adj[k] = 0;
         if (n->refs == 0) {  // its last holder let go during this pass
