@@ -142,12 +142,12 @@ Tensor record_scalar(const char* name, const operand (&v)[N], Fn fn) {
         return Tensor(out);
     }
     Node* node = make_scalar_node(name, n_active);
-    ScalarInput* in = node->sin;
+    ScalarInput* in = node->scalar_inputs();
     for (std::size_t i = 0; i < N; ++i)
         if (mask[i]) {
             Impl* x = v[i].impl;
             ++x->refs;
-            *in++ = {x, x->grad_fn, partials[i]};
+            *in++ = {x, partials[i]};
         }
     node->output->local = y;
     return Tensor(node->output);
@@ -178,7 +178,7 @@ Tensor record(const char* name, const operand (&v)[N], Fn fn, bool mean = false)
         node->ext->elem_rows = R;
         node->ext->elem_cols = C;
         for (int j = 0; j < n_active; ++j) {
-            Input& in = node->in[j];
+            Input& in = node->inputs()[j];
             in.impl = v[active[j]].impl;
             retain(in.impl);
             in.rows = v[active[j]].shape.rows();
@@ -199,7 +199,7 @@ Tensor record(const char* name, const operand (&v)[N], Fn fn, bool mean = false)
         else contiguous = false;
     }
     double* partial_out[N > 0 ? N : 1]{};
-    for (int j = 0; j < n_active; ++j) partial_out[j] = node->in[j].partial;
+    for (int j = 0; j < n_active; ++j) partial_out[j] = node->inputs()[j].partial;
     auto element = [&](std::int64_t k) {
         const double y = fn(values, partials, mask);
         if (mean) total += y;
@@ -272,15 +272,15 @@ Tensor scalar_elementwise(std::index_sequence<I...>, const A&... a) {
         out->local = y;
         return Tensor(out);
     }
-    double partial[N];
+    double partial[N]{};
     if constexpr (N == 1) partial[0] = double(Op::template partial<0>(y, scalar_arg(a)...));
     else ((mask[I] ? void(partial[I] = double(Op::template partial<I>(y, scalar_arg(a)...))) : void()), ...);
     Node* node = make_scalar_node(name_for<Op, A...>(), n_active);
-    ScalarInput* in = node->sin;
+    ScalarInput* in = node->scalar_inputs();
     for (std::size_t i = 0; i < N; ++i)
         if (mask[i]) {
             ++impls[i]->refs;
-            *in++ = {impls[i], impls[i]->grad_fn, partial[i]};
+            *in++ = {impls[i], partial[i]};
         }
     node->output->local = y;
     return Tensor(node->output);

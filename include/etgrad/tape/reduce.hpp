@@ -26,10 +26,10 @@ inline Tensor make_result(const Shape& shape, const char* name, Kind kind, std::
         n->kind = kind;
         int i = 0;
         for (Impl* in : inputs) {
-            n->in[i].impl = in;
+            n->inputs()[i].impl = in;
             retain(in);
-            n->in[i].rows = in->shape.rows();
-            n->in[i].cols = in->shape.cols();
+            n->inputs()[i].rows = in->shape.rows();
+            n->inputs()[i].cols = in->shape.cols();
             ++i;
         }
         out->requires_grad = true;
@@ -119,10 +119,10 @@ inline Tensor matmul(const Tensor& a, const Tensor& b) {
     Node* n = nullptr;
     Tensor r = make_result(out, name, Kind::matmul, {A, B}, &n);
     if (n) {
-        n->in[0].rows = R;
-        n->in[0].cols = M;
-        n->in[1].rows = M;
-        n->in[1].cols = P;
+        n->inputs()[0].rows = R;
+        n->inputs()[0].cols = M;
+        n->inputs()[1].rows = M;
+        n->inputs()[1].cols = P;
     }
     double* o = r.impl()->data;
     for (std::int64_t i = 0; i < R; ++i)

@@ -76,7 +76,6 @@ struct Node;
 struct Impl {
     int refs = 1;
     bool requires_grad = false;
-    bool retains_grad = false;
     bool in_arena = false;
     Shape shape;
     double* data = &local;  // &local, owned heap storage (numel > 1), or the owner's storage
@@ -99,11 +98,9 @@ struct Input {
     std::int64_t rows = 1, cols = 1;  // the input's 2-d shape, for broadcasting
 };
 
-/// One input edge of a scalar node: the input (a counted ref), its grad_fn (fixed when the input
-/// was made: a tensor's history never changes) and the partial, inline.
+/// One input edge of a scalar node: the input (a counted ref) and the partial, inline.
 struct ScalarInput {
     Impl* impl;
-    Node* up;
     double partial;
 };
 
@@ -122,40 +119,47 @@ struct NodeExt {
     std::int64_t elem_rows = 1, elem_cols = 1;  // the broadcast shape the partials are indexed by
     double scale = 1;
     int axis = -1;
+    double* adj = nullptr;  // the output's adjoint: the node's adj_local for one element
 };
 
 /// A recorded op (grad_fn): its partials are computed when it is recorded, by the op's rule.
-/// 64 bytes; a scalar op's node is followed in the arena by its output record and its inputs.
+/// 56 bytes. In the arena a scalar node is followed by its output record and its ScalarInputs;
+/// any other node by its NodeExt, its Inputs, its partials and its adjoint.
 struct Node {
     double adj_local = 0;
-    double* adj = &adj_local;  // &adj_local for a one-element output
-    union {
-        Input* in;          // every kind but scalar
-        ScalarInput* sin = nullptr;  // scalar
-    };
     NodeExt* ext = nullptr;  // null for scalar nodes
     Impl* output = nullptr;  // not counted: cleared when the output dies
     const char* name = "";
-    int refs = 1;  // held by the output record only
-    std::uint32_t seq = 0;
+    Node* prev = nullptr;  // the node recorded before this one on the thread's tape
+    int refs = 1;          // held by the output record only
     Kind kind = Kind::scalar;
     bool freed = false;
     bool touched = false;
     std::uint8_t n_in = 0;
+    bool retains_output_grad = false;  // retain_grad() was called on the output
 
     std::int64_t numel() const noexcept { return ext ? ext->out_shape.numel() : 1; }
+    double* adj() noexcept { return ext ? ext->adj : &adj_local; }
+    ScalarInput* scalar_inputs() noexcept;  // kind == scalar
+    Input* inputs() noexcept;               // kind != scalar
 };
+inline ScalarInput* Node::scalar_inputs() noexcept {
+    return reinterpret_cast<ScalarInput*>(reinterpret_cast<char*>(this) + sizeof(Node) + sizeof(Impl));
+}
+inline Input* Node::inputs() noexcept {
+    return reinterpret_cast<Input*>(reinterpret_cast<char*>(this) + sizeof(Node) + sizeof(NodeExt));
+}
 
 /// Per-thread storage: an Impl pool, the node arena and the tape (nodes in creation order).
 struct ThreadState {
     std::vector<std::unique_ptr<Impl[]>> impl_blocks;
     Impl* free_impls = nullptr;  // intrusive free list
     std::vector<std::unique_ptr<char[]>> arena_blocks;
-    std::size_t arena_block = 0, arena_offset = 0;
+    std::size_t arena_block = 0;
     static constexpr std::size_t arena_block_size = std::size_t{1} << 20;
     std::vector<std::unique_ptr<char[]>> big_blocks;  // allocations larger than a block
     std::size_t live_nodes = 0;
-    std::vector<Node*> tape;
+    Node* last = nullptr;  // the tape: nodes in creation order, linked backwards through prev
     std::vector<Node*> dying;
     bool releasing = false;
     bool grad_enabled = true;
@@ -190,7 +194,7 @@ struct ThreadState {
         }
         return arena_alloc_slow(bytes);
     }
-    void* arena_alloc_slow(std::size_t bytes) {
+    [[gnu::noinline]] void* arena_alloc_slow(std::size_t bytes) {
         if (bytes > arena_block_size) {
             big_blocks.emplace_back(new char[bytes]);
             return big_blocks.back().get();
@@ -208,7 +212,7 @@ struct ThreadState {
         arena_cursor = arena_blocks.empty() ? nullptr : arena_blocks[0].get();
         arena_end = arena_cursor ? arena_cursor + arena_block_size : nullptr;
         big_blocks.clear();
-        tape.clear();
+        last = nullptr;
     }
 };
 
@@ -241,11 +245,11 @@ inline void free_graph_node(Node* n) noexcept {
     for (int i = 0; i < n->n_in; ++i) {
         Impl* in;
         if (n->kind == Kind::scalar) {
-            in = n->sin[i].impl;
-            n->sin[i].impl = nullptr;
+            in = n->scalar_inputs()[i].impl;
+            n->scalar_inputs()[i].impl = nullptr;
         } else {
-            in = n->in[i].impl;
-            n->in[i].impl = nullptr;
+            in = n->inputs()[i].impl;
+            n->inputs()[i].impl = nullptr;
         }
         release(in);
     }
@@ -253,9 +257,7 @@ inline void free_graph_node(Node* n) noexcept {
 
 /// Releasing a node releases its inputs, which may release their nodes: done with a work list,
 /// not recursion, so a graph of any depth (a 10,000-step loop) is freed in constant stack.
-inline void release(Node* n) noexcept {
-    if (!n || --n->refs > 0) return;
-    if (n->touched) return;  // pending in the running backward, which frees it after using it
+[[gnu::noinline]] inline void release_dead(Node* n) noexcept {
     ThreadState& s = state();
     if (n->freed) {  // backward already dropped its inputs: nothing to cascade
         if (--s.live_nodes == 0 && !s.releasing) s.reset_arena();
@@ -272,6 +274,11 @@ inline void release(Node* n) noexcept {
     }
     s.releasing = false;
 }
+inline void release(Node* n) noexcept {
+    if (!n || --n->refs > 0) return;
+    if (n->touched) return;  // pending in the running backward, which frees it after using it
+    release_dead(n);
+}
 
 /// The last ref to a record went away.
 inline void destroy(Impl* p) noexcept {
@@ -280,9 +287,10 @@ inline void destroy(Impl* p) noexcept {
         release(p->grad_fn);
     }
     if (p->grad) release(p->grad);
+    if (p->in_arena) return;  // a scalar op's output: no storage of its own, memory goes with its node
     if (p->owns_heap()) delete[] p->data;
     else if (p->owner) release(p->owner);
-    if (!p->in_arena) state().free_impl(p);  // an arena record goes with its node's memory
+    state().free_impl(p);
 }
 inline void release(Impl* p) noexcept {
     if (p && --p->refs == 0) destroy(p);
@@ -296,8 +304,8 @@ inline Impl* make_impl(const Shape& shape) {
 }
 
 inline void push_node(ThreadState& s, Node* n) {
-    n->seq = std::uint32_t(s.tape.size());
-    s.tape.push_back(n);
+    n->prev = s.last;
+    s.last = n;
     ++s.live_nodes;
 }
 
@@ -317,12 +325,12 @@ inline Node* make_node(const char* name, const Shape& out, int n_in, std::int64_
     n->kind = Kind::elementwise;
     n->name = name;
     n->n_in = std::uint8_t(n_in);
-    n->in = reinterpret_cast<Input*>(mem + head);
     double* partials = reinterpret_cast<double*>(mem + head + sizeof(Input) * std::size_t(n_in));
-    for (int i = 0; i < n_in; ++i) new (n->in + i) Input{nullptr, partials + i * elements, 1, 1};
+    for (int i = 0; i < n_in; ++i) new (n->inputs() + i) Input{nullptr, partials + i * elements, 1, 1};
+    n->ext->adj = &n->adj_local;
     if (m > 1) {
-        n->adj = partials + elements * n_in;
-        for (std::int64_t k = 0; k < m; ++k) n->adj[k] = 0;
+        n->ext->adj = partials + elements * n_in;
+        for (std::int64_t k = 0; k < m; ++k) n->ext->adj[k] = 0;
     }
     push_node(s, n);
     return n;
@@ -342,7 +350,6 @@ inline Node* make_scalar_node(const char* name, int n_in) {
     n->output = out;
     n->name = name;
     n->n_in = std::uint8_t(n_in);
-    n->sin = reinterpret_cast<ScalarInput*>(mem + head);
     push_node(s, n);
     return n;
 }
@@ -450,7 +457,7 @@ class Tensor {
         check_defined("retain_grad()");
         if (!p_->requires_grad)
             throw autograd_error("can't retain_grad on Tensor that has requires_grad=False");
-        if (p_->grad_fn) p_->retains_grad = true;
+        if (p_->grad_fn) p_->grad_fn->retains_output_grad = true;
     }
 
     void backward() { run_backward(nullptr, false); }
@@ -490,14 +497,14 @@ inline Impl* ensure_grad(Impl* leaf) {
     const NodeExt& e = *n->ext;
     const std::int64_t m = e.out_shape.numel();
     for (int i = 0; i < n->n_in; ++i) {
-        Input& in = n->in[i];
+        Input& in = n->inputs()[i];
         Impl* x = in.impl;
         if (!x || !x->requires_grad) continue;
         double* target;
         if (x->grad_fn) {
             Node* up = x->grad_fn;
             up->touched = true;
-            target = up->adj;
+            target = up->adj();
         } else {
             target = ensure_grad(x)->data;
         }
@@ -506,14 +513,14 @@ inline Impl* ensure_grad(Impl* leaf) {
                 break;
             case Kind::elementwise:
                 if (m == 1) {
-                    target[0] += in.partial[0] * n->adj[0];
+                    target[0] += in.partial[0] * n->adj()[0];
                 } else {
                     const std::int64_t R = e.out_shape.rows(), C = e.out_shape.cols();
                     for (std::int64_t r = 0; r < R; ++r)
                         for (std::int64_t c = 0; c < C; ++c) {
                             const std::int64_t k = r * C + c;
                             const std::int64_t j = (in.rows == 1 ? 0 : r) * in.cols + (in.cols == 1 ? 0 : c);
-                            target[j] += in.partial[k] * n->adj[k];
+                            target[j] += in.partial[k] * n->adj()[k];
                         }
                 }
                 break;
@@ -522,58 +529,43 @@ inline Impl* ensure_grad(Impl* leaf) {
                 for (std::int64_t r = 0; r < R; ++r)
                     for (std::int64_t c = 0; c < C; ++c) {
                         const std::int64_t j = (in.rows == 1 ? 0 : r) * in.cols + (in.cols == 1 ? 0 : c);
-                        target[j] += in.partial[r * C + c] * n->adj[0];
+                        target[j] += in.partial[r * C + c] * n->adj()[0];
                     }
                 break;
             }
             case Kind::reduce_all:
-                for (std::int64_t j = 0; j < x->numel(); ++j) target[j] += e.scale * n->adj[0];
+                for (std::int64_t j = 0; j < x->numel(); ++j) target[j] += e.scale * n->adj()[0];
                 break;
             case Kind::reduce_axis: {
                 const std::int64_t R = x->shape.rows(), C = x->shape.cols();
                 for (std::int64_t r = 0; r < R; ++r)
                     for (std::int64_t c = 0; c < C; ++c)
-                        target[r * C + c] += e.scale * n->adj[e.axis == 0 ? c : r];
+                        target[r * C + c] += e.scale * n->adj()[e.axis == 0 ? c : r];
                 break;
             }
             case Kind::matmul: {
                 // out (R x P) = A (R x M) B (M x P): dA = adj B^T, dB = A^T adj
-                const Impl* A = n->in[0].impl;
-                const Impl* B = n->in[1].impl;
-                const std::int64_t R = n->in[0].rows, M = n->in[0].cols, P = n->in[1].cols;
+                const Input* io = n->inputs();
+                const Impl* A = io[0].impl;
+                const Impl* B = io[1].impl;
+                const std::int64_t R = io[0].rows, M = io[0].cols, P = io[1].cols;
                 if (i == 0) {
                     for (std::int64_t r = 0; r < R; ++r)
                         for (std::int64_t k = 0; k < M; ++k) {
                             double acc = 0;
-                            for (std::int64_t p = 0; p < P; ++p) acc += n->adj[r * P + p] * B->data[k * P + p];
+                            for (std::int64_t p = 0; p < P; ++p) acc += n->adj()[r * P + p] * B->data[k * P + p];
                             target[r * M + k] += acc;
                         }
                 } else {
                     for (std::int64_t k = 0; k < M; ++k)
                         for (std::int64_t p = 0; p < P; ++p) {
                             double acc = 0;
-                            for (std::int64_t r = 0; r < R; ++r) acc += A->data[r * M + k] * n->adj[r * P + p];
+                            for (std::int64_t r = 0; r < R; ++r) acc += A->data[r * M + k] * n->adj()[r * P + p];
                             target[k * P + p] += acc;
                         }
                 }
                 break;
             }
-        }
-    }
-}
-
-/// A scalar node (the op-by-op hot path): every input is a scalar, whose adjoint is its node's
-/// adj_local, or a leaf's one-element gradient.
-inline void propagate_scalar(Node* n) {
-    const double a = n->adj_local;
-    for (int i = 0; i < n->n_in; ++i) {
-        const ScalarInput& in = n->sin[i];
-        const double c = in.partial * a;
-        if (Node* up = in.up) {
-            up->touched = true;
-            up->adj_local += c;
-        } else if (in.impl->requires_grad) {  // a leaf may have stopped requiring grad since
-            ensure_grad(in.impl)->data[0] += c;
         }
     }
 }
@@ -606,20 +598,18 @@ inline void Tensor::run_backward(const Tensor* gradient, bool retain) {
     Node* root = p_->grad_fn;
     if (root->freed) throw autograd_error(freed_graph_message());
     ThreadState& s = state();
-    for (std::int64_t k = 0; k < m; ++k) root->adj[k] += gradient ? gradient->p_->data[k] : 1.0;
+    for (std::int64_t k = 0; k < m; ++k) root->adj()[k] += gradient ? gradient->p_->data[k] : 1.0;
     root->touched = true;
     // The tape is in creation order, a topological order: one reverse pass visits every node
     // after all of its consumers, so each node's adjoint is complete when it is reached; it is
     // then propagated, cleared and (without retain_graph) the node is freed.
-    for (std::int64_t i = root->seq; i >= 0; --i) {
-        Node* n = s.tape[std::size_t(i)];
+    for (Node* n = root; n; n = n->prev) {
         if (!n->touched) continue;
         if (n->freed) {
-            for (std::int64_t j = i; j >= 0; --j) {  // leave the tape as it was found
-                Node* t = s.tape[std::size_t(j)];
+            for (Node* t = n; t; t = t->prev) {  // leave the tape as it was found
                 if (!t->touched) continue;
                 t->touched = false;
-                for (std::int64_t k = 0; k < t->numel(); ++k) t->adj[k] = 0;
+                for (std::int64_t k = 0; k < t->numel(); ++k) t->adj()[k] = 0;
                 if (t->refs == 0) {  // died while pending: free it now
                     free_graph_node(t);
                     --s.live_nodes;
@@ -627,17 +617,36 @@ inline void Tensor::run_backward(const Tensor* gradient, bool retain) {
             }
             throw autograd_error(freed_graph_message());
         }
-        if (n->kind == Kind::scalar) propagate_scalar(n);
-        else propagate_general(n);
-        const std::int64_t nm = n->numel();
-        if (n->output && n->output->retains_grad) {
+        if (n->retains_output_grad && n->output) {
             double* g = ensure_grad(n->output)->data;
-            for (std::int64_t k = 0; k < nm; ++k) g[k] += n->adj[k];
+            for (std::int64_t k = 0; k < n->numel(); ++k) g[k] += n->adj()[k];
         }
         n->touched = false;
-        if (nm == 1) n->adj_local = 0;
-        else
-            for (std::int64_t k = 0; k < nm; ++k) n->adj[k] = 0;
+        const bool free_now = !retain || n->refs == 0;
+        if (n->kind == Kind::scalar) {  // the op-by-op hot path: propagate and free in one loop
+            const double a = n->adj_local;
+            n->adj_local = 0;
+            ScalarInput* in = n->scalar_inputs();
+            for (int j = 0, e = n->n_in; j < e; ++j) {
+                Impl* x = in[j].impl;
+                const double c = in[j].partial * a;
+                if (Node* up = x->grad_fn) {
+                    up->touched = true;
+                    up->adj_local += c;
+                } else if (x->requires_grad) {  // a leaf may have stopped requiring grad since
+                    ensure_grad(x)->data[0] += c;
+                }
+                if (free_now) {
+                    in[j].impl = nullptr;
+                    release(x);
+                }
+            }
+            n->freed = free_now;
+            if (n->refs == 0) --s.live_nodes;  // not zero: the root is still held by *this
+            continue;
+        }
+        propagate_general(n);
+        for (std::int64_t k = 0; k < n->numel(); ++k) n->adj()[k] = 0;
         if (n->refs == 0) {  // its last holder let go during this pass
             free_graph_node(n);
             --s.live_nodes;  // not zero: the root is still held by *this
