@@ -149,8 +149,8 @@ Tensor record_scalar(const char* name, const operand (&v)[N], Fn fn) {
             ++x->refs;
             *in++ = {x, partials[i]};
         }
-    node->output->local = y;
-    return Tensor(node->output);
+    node->output()->local = y;
+    return Tensor(node->output());
 }
 
 template <std::size_t N, class Fn>
@@ -175,8 +175,8 @@ Tensor record(const char* name, const operand (&v)[N], Fn fn, bool mean = false)
     if (n_active > 0) {
         node = make_node(name, out_shape, n_active, E);
         node->kind = mean ? Kind::mean_elementwise : Kind::elementwise;
-        node->ext->elem_rows = R;
-        node->ext->elem_cols = C;
+        node->ext()->elem_rows = R;
+        node->ext()->elem_cols = C;
         for (int j = 0; j < n_active; ++j) {
             Input& in = node->inputs()[j];
             in.impl = v[active[j]].impl;
@@ -222,7 +222,7 @@ Tensor record(const char* name, const operand (&v)[N], Fn fn, bool mean = false)
     if (node) {
         out->requires_grad = true;
         out->grad_fn = node;  // the node's initial ref
-        node->output = out;
+        node->ext()->output = out;
     }
     return result;
 }
@@ -282,8 +282,8 @@ Tensor scalar_elementwise(std::index_sequence<I...>, const A&... a) {
             ++impls[i]->refs;
             *in++ = {impls[i], partial[i]};
         }
-    node->output->local = y;
-    return Tensor(node->output);
+    node->output()->local = y;
+    return Tensor(node->output());
 }
 
 template <class Op, class... A, std::size_t... I>

@@ -34,7 +34,7 @@ inline Tensor make_result(const Shape& shape, const char* name, Kind kind, std::
         }
         out->requires_grad = true;
         out->grad_fn = n;
-        n->output = out;
+        n->ext()->output = out;
         *node_out = n;
     }
     return result;
@@ -48,7 +48,7 @@ inline Tensor reduce_all(const Tensor& t, bool mean, const char* name) {
     for (std::int64_t k = 0; k < x->numel(); ++k) s += x->data[k];
     const double scale = mean ? 1.0 / double(x->numel()) : 1.0;
     r.impl()->data[0] = s * scale;
-    if (n) n->ext->scale = scale;
+    if (n) n->ext()->scale = scale;
     return r;
 }
 
@@ -69,8 +69,8 @@ inline Tensor reduce_axis(const Tensor& t, int axis, bool mean, const char* name
         for (std::int64_t j = 0; j < C; ++j) o[axis == 0 ? j : i] += x->data[i * C + j];
     for (std::int64_t k = 0; k < r.numel(); ++k) o[k] *= scale;
     if (n) {
-        n->ext->scale = scale;
-        n->ext->axis = axis;
+        n->ext()->scale = scale;
+        n->ext()->axis = axis;
     }
     return r;
 }

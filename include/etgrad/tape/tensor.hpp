@@ -73,19 +73,19 @@ struct Node;
 /// A tensor's record: value storage (inline for scalars), autograd flags, gradient, grad_fn.
 /// The output of a scalar op is co-allocated with its node in the arena (in_arena); every other
 /// record comes from the per-thread pool.
-struct Impl {
+struct Impl {  // what backward touches first, the shape last
     int refs = 1;
     bool requires_grad = false;
     bool in_arena = false;
-    Shape shape;
-    double* data = &local;  // &local, owned heap storage (numel > 1), or the owner's storage
-    double local = 0;
     Node* grad_fn = nullptr;  // a counted ref
     Impl* grad = nullptr;     // a counted ref
+    double* data = &local;    // &local, owned heap storage (numel > 1), or the owner's storage
+    double local = 0;
     union {
         Impl* owner = nullptr;  // storage shared with owner (detach); a counted ref
         Impl* next_free;        // the pool's free list, while dead
     };
+    Shape shape;
 
     std::int64_t numel() const noexcept { return shape.numel(); }
     bool owns_heap() const noexcept { return data != &local && !owner; }
@@ -120,15 +120,14 @@ struct NodeExt {
     double scale = 1;
     int axis = -1;
     double* adj = nullptr;  // the output's adjoint: the node's adj_local for one element
+    Impl* output = nullptr;  // not counted
 };
 
 /// A recorded op (grad_fn): its partials are computed when it is recorded, by the op's rule.
-/// 56 bytes. In the arena a scalar node is followed by its output record and its ScalarInputs;
+/// 40 bytes. In the arena a scalar node is followed by its output record and its ScalarInputs;
 /// any other node by its NodeExt, its Inputs, its partials and its adjoint.
 struct Node {
     double adj_local = 0;
-    NodeExt* ext = nullptr;  // null for scalar nodes
-    Impl* output = nullptr;  // not counted: cleared when the output dies
     const char* name = "";
     Node* prev = nullptr;  // the node recorded before this one on the thread's tape
     int refs = 1;          // held by the output record only
@@ -136,13 +135,20 @@ struct Node {
     bool freed = false;
     bool touched = false;
     std::uint8_t n_in = 0;
-    bool retains_output_grad = false;  // retain_grad() was called on the output
+    bool retains_output_grad = false;  // retain_grad() was called on the output, which is alive
 
-    std::int64_t numel() const noexcept { return ext ? ext->out_shape.numel() : 1; }
-    double* adj() noexcept { return ext ? ext->adj : &adj_local; }
+    NodeExt* ext() noexcept {  // kind != scalar
+        return reinterpret_cast<NodeExt*>(reinterpret_cast<char*>(this) + sizeof(Node));
+    }
+    Impl* output() noexcept;
     ScalarInput* scalar_inputs() noexcept;  // kind == scalar
     Input* inputs() noexcept;               // kind != scalar
+    std::int64_t numel() noexcept { return kind == Kind::scalar ? 1 : ext()->out_shape.numel(); }
+    double* adj() noexcept { return kind == Kind::scalar ? &adj_local : ext()->adj; }
 };
+inline Impl* Node::output() noexcept {
+    return kind == Kind::scalar ? reinterpret_cast<Impl*>(reinterpret_cast<char*>(this) + sizeof(Node)) : ext()->output;
+}
 inline ScalarInput* Node::scalar_inputs() noexcept {
     return reinterpret_cast<ScalarInput*>(reinterpret_cast<char*>(this) + sizeof(Node) + sizeof(Impl));
 }
@@ -283,7 +289,7 @@ inline void release(Node* n) noexcept {
 /// The last ref to a record went away.
 inline void destroy(Impl* p) noexcept {
     if (p->grad_fn) {
-        if (p->grad_fn->output == p) p->grad_fn->output = nullptr;
+        p->grad_fn->retains_output_grad = false;  // nothing to retain into any more
         release(p->grad_fn);
     }
     if (p->grad) release(p->grad);
@@ -320,17 +326,17 @@ inline Node* make_node(const char* name, const Shape& out, int n_in, std::int64_
         head + sizeof(Input) * std::size_t(n_in) + sizeof(double) * std::size_t(elements * n_in + (m > 1 ? m : 0));
     char* mem = static_cast<char*>(s.arena_alloc(bytes));
     Node* n = new (mem) Node;
-    n->ext = new (mem + sizeof(Node)) NodeExt;
-    n->ext->out_shape = out;
+    NodeExt* e = new (mem + sizeof(Node)) NodeExt;
+    e->out_shape = out;
     n->kind = Kind::elementwise;
     n->name = name;
     n->n_in = std::uint8_t(n_in);
     double* partials = reinterpret_cast<double*>(mem + head + sizeof(Input) * std::size_t(n_in));
     for (int i = 0; i < n_in; ++i) new (n->inputs() + i) Input{nullptr, partials + i * elements, 1, 1};
-    n->ext->adj = &n->adj_local;
+    e->adj = &n->adj_local;
     if (m > 1) {
-        n->ext->adj = partials + elements * n_in;
-        for (std::int64_t k = 0; k < m; ++k) n->ext->adj[k] = 0;
+        e->adj = partials + elements * n_in;
+        for (std::int64_t k = 0; k < m; ++k) e->adj[k] = 0;
     }
     push_node(s, n);
     return n;
@@ -347,7 +353,6 @@ inline Node* make_scalar_node(const char* name, int n_in) {
     out->in_arena = true;
     out->requires_grad = true;
     out->grad_fn = n;
-    n->output = out;
     n->name = name;
     n->n_in = std::uint8_t(n_in);
     push_node(s, n);
@@ -494,7 +499,7 @@ inline Impl* ensure_grad(Impl* leaf) {
 /// Adds this node's adjoint times its partials into its inputs' adjoints (or leaf gradients):
 /// any kind, any shape.
 [[gnu::noinline]] inline void propagate_general(Node* n) {
-    const NodeExt& e = *n->ext;
+    const NodeExt& e = *n->ext();
     const std::int64_t m = e.out_shape.numel();
     for (int i = 0; i < n->n_in; ++i) {
         Input& in = n->inputs()[i];
@@ -617,8 +622,8 @@ inline void Tensor::run_backward(const Tensor* gradient, bool retain) {
             }
             throw autograd_error(freed_graph_message());
         }
-        if (n->retains_output_grad && n->output) {
-            double* g = ensure_grad(n->output)->data;
+        if (n->retains_output_grad) {
+            double* g = ensure_grad(n->output())->data;
             for (std::int64_t k = 0; k < n->numel(); ++k) g[k] += n->adj()[k];
         }
         n->touched = false;
