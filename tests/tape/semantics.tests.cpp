@@ -330,3 +330,38 @@ TEST_CASE("a 20,000-op graph is built, differentiated and freed in constant stac
     x = Tensor{};  // x still held its (freed) node
     CHECK(tape_detail::state().live_nodes == 0);
 }
+
+TEST_CASE("records that outlive their graph, and a retained non-leaf that dies first", "[tape][rules]") {
+    Tensor d;
+    {
+        Tensor x = tensor(2.0, requires_grad);
+        Tensor y = x * x;  // a scalar op: its record sits beside its node in the arena
+        d = y.detach();    // shares y's storage and keeps y's record (and node) alive
+        y.backward();
+        CHECK(x.grad().item() == 4.0);
+    }
+    CHECK(tape_detail::state().live_nodes == 1);  // y's node, freed of its inputs, held by y's record
+    for (int k = 0; k < 3; ++k) {  // new graphs while the old record is alive: it keeps its value
+        Tensor z = tensor(1.0, requires_grad);
+        Tensor u = sin(z) * d;
+        u.backward();
+        CHECK_THAT(z.grad().item(), WithinRel(std::cos(1.0) * 4.0, 1e-15));
+    }
+    CHECK(d.item() == 4.0);
+    d = Tensor{};
+    CHECK(tape_detail::state().live_nodes == 0);
+
+    Tensor x = tensor(0.5, requires_grad);
+    Tensor z;
+    {
+        Tensor y = x * 3.0;
+        y.retain_grad();
+        z = sin(y);
+    }  // y's handle dies: there is no record to retain a gradient in any more
+    z.backward();
+    CHECK_THAT(x.grad().item(), WithinRel(3.0 * std::cos(1.5), 1e-15));
+    Tensor y2 = x * 3.0;  // the same op again retains into its own record
+    y2.retain_grad();
+    sin(y2).backward();
+    CHECK_THAT(y2.grad().item(), WithinRel(std::cos(1.5), 1e-15));
+}
