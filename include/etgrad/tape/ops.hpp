@@ -120,37 +120,46 @@ Shape broadcast(const operand (&v)[N]) {
     return out;
 }
 
-/// Records one node over the broadcast shape: fn(values, partials) returns the value at an
-/// element and writes d value / d operand_i. With mean, the output is the mean (losses).
-/// The scalar case of record(): no shapes, no loops (the op-by-op scalar tape's hot path).
+/// A scalar result without history.
+inline Tensor plain_scalar(double y) {
+    Impl* out = state().new_impl();
+    out->local = y;
+    return Tensor(out);
+}
+/// A scalar result with history: a scalar node with the active operands and their partials,
+/// its output record beside it.
+template <std::size_t N>
+Tensor scalar_result(const char* name, double y, Impl* const (&impls)[N], const bool (&mask)[N],
+                     const double (&partials)[N], int n_active) {
+    Node* node = make_scalar_node(name, n_active);
+    ScalarInput* in = node->scalar_inputs();
+    for (std::size_t i = 0; i < N; ++i)
+        if (mask[i]) {
+            ++impls[i]->refs;
+            *in++ = {impls[i], partials[i]};
+        }
+    node->output()->local = y;
+    return Tensor(node->output());
+}
+
+/// The scalar case of record() (a static statement on scalar tensors): no shapes, no loops.
 template <std::size_t N, class Fn>
 Tensor record_scalar(const char* name, const operand (&v)[N], Fn fn) {
     double values[N]{};
     double partials[N]{};
     bool mask[N]{};
+    Impl* impls[N]{};
     int n_active = 0;
     const bool recording = grad_enabled();
     for (std::size_t i = 0; i < N; ++i) {
         values[i] = v[i].data ? v[i].data[0] : v[i].number;
         mask[i] = recording && v[i].active();
+        impls[i] = v[i].impl;
         n_active += mask[i];
     }
     const double y = fn(values, partials, mask);
-    if (n_active == 0) {
-        Impl* out = state().new_impl();
-        out->local = y;
-        return Tensor(out);
-    }
-    Node* node = make_scalar_node(name, n_active);
-    ScalarInput* in = node->scalar_inputs();
-    for (std::size_t i = 0; i < N; ++i)
-        if (mask[i]) {
-            Impl* x = v[i].impl;
-            ++x->refs;
-            *in++ = {x, partials[i]};
-        }
-    node->output()->local = y;
-    return Tensor(node->output());
+    if (n_active == 0) return plain_scalar(y);
+    return scalar_result(name, y, impls, mask, partials, n_active);
 }
 
 template <std::size_t N, class Fn>
@@ -267,23 +276,11 @@ Tensor scalar_elementwise(std::index_sequence<I...>, const A&... a) {
     const bool mask[N] = {(recording && impls[I] && impls[I]->requires_grad)...};
     const int n_active = (int(mask[I]) + ...);
     const double y = double(Op::value(scalar_arg(a)...));
-    if (n_active == 0) {
-        Impl* out = state().new_impl();
-        out->local = y;
-        return Tensor(out);
-    }
+    if (n_active == 0) return plain_scalar(y);
     double partial[N]{};
     if constexpr (N == 1) partial[0] = double(Op::template partial<0>(y, scalar_arg(a)...));
     else ((mask[I] ? void(partial[I] = double(Op::template partial<I>(y, scalar_arg(a)...))) : void()), ...);
-    Node* node = make_scalar_node(name_for<Op, A...>(), n_active);
-    ScalarInput* in = node->scalar_inputs();
-    for (std::size_t i = 0; i < N; ++i)
-        if (mask[i]) {
-            ++impls[i]->refs;
-            *in++ = {impls[i], partial[i]};
-        }
-    node->output()->local = y;
-    return Tensor(node->output());
+    return scalar_result(name_for<Op, A...>(), y, impls, mask, partial, n_active);
 }
 
 template <class Op, class... A, std::size_t... I>
