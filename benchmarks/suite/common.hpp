@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -213,10 +214,84 @@ inline bool same(const w4_result& a, const w4_result& b) {
     return true;
 }
 inline constexpr std::int64_t w3_sizes[] = {3, 1000, 1000000};
+struct w3_result {
+    double value;
+    std::vector<double> grad;
+};
+/// Accumulates in a local and writes through a raw pointer, so the loop is not slowed by the
+/// store to r.grad possibly aliasing r.value.
+inline void w3_hand(const std::vector<double>& x, w3_result& r) {
+    const double inv = 1.0 / double(x.size());
+    r.grad.resize(x.size());
+    double* g = r.grad.data();
+    double v = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        v += x[i] * x[i] * inv;
+        g[i] = 2 * x[i] * inv;
+    }
+    r.value = v;
+}
+inline bool same(const w3_result& a, const w3_result& b) {
+    if (!close(a.value, b.value, 1e-10) || a.grad.size() != b.grad.size()) return false;
+    for (std::size_t i = 0; i < a.grad.size(); ++i)
+        if (!close(a.grad[i], b.grad[i], 1e-12)) return false;
+    return true;
+}
 struct w4_shape {
     std::int64_t N, d;
 };
 inline constexpr w4_shape w4_shapes[] = {{1000, 1}, {1000, 16}, {1000000, 1}, {1000000, 16}};
+
+// ---- W3 and W4 recorded one scalar at a time (tape peers, N <= 1,000 only) ----
+/// mean(x^2) written with a scalar type T (recorded op by op: 2n + 1 ops).
+template <class T>
+T w3_scalar_loss(const std::vector<T>& x) {
+    T acc = x[0] * x[0];
+    for (std::size_t i = 1; i < x.size(); ++i) acc = acc + x[i] * x[i];
+    return acc * (1.0 / double(x.size()));
+}
+/// Mean BCE with logits written with a scalar type T: per sample z = b + x_i . w and
+/// max(z, 0) - z y + log(1 + exp(-|z|)), with max(z, 0) as (z + |z|) / 2 (no branch on values).
+template <class T, class Abs>
+T w4_scalar_loss(const w4_data& D, const std::vector<T>& w, const T& b, Abs abs_fn) {
+    using std::exp;
+    using std::log;
+    T acc = b * 0.0;
+    for (std::int64_t i = 0; i < D.N; ++i) {
+        const double* xi = &D.X[std::size_t(i * D.d)];
+        T z = b + w[0] * xi[0];
+        for (std::int64_t j = 1; j < D.d; ++j) z = z + w[std::size_t(j)] * xi[j];
+        const T a = abs_fn(z);
+        acc = acc + ((z + a) * 0.5 - z * D.y[std::size_t(i)] + log(1.0 + exp(-a)));
+    }
+    return acc * (1.0 / double(D.N));
+}
+/// W3 (n = 3, 1,000) and W4 (N = 1,000) for a per-scalar variant, each checked first.
+template <class F3, class F4>
+void register_per_scalar(const std::string& variant, F3 f3, F4 f4) {
+    for (std::int64_t n : w3_sizes) {
+        if (n > 1000) continue;
+        const std::string w = "W3_mean_sq_n" + std::to_string(n);
+        auto x = std::make_shared<std::vector<double>>(w3_data(n));
+        registrars().emplace_back(w + " " + variant, [x, f3] {
+            w3_result h;
+            w3_hand(*x, h);
+            return same(h, f3(*x));
+        });
+        benchmark::RegisterBenchmark((w + "/" + variant).c_str(), [x, f3](benchmark::State& st) {
+            for (auto _ : st) benchmark::DoNotOptimize(f3(*x));
+        });
+    }
+    for (const w4_shape& sh : w4_shapes) {
+        if (sh.N > 1000) continue;
+        const std::string w = "W4_logreg_N" + std::to_string(sh.N) + "_d" + std::to_string(sh.d);
+        auto D = std::make_shared<w4_data>(make_w4(sh.N, sh.d));
+        registrars().emplace_back(w + " " + variant, [D, f4] { return same(w4_hand(*D), f4(*D)); });
+        benchmark::RegisterBenchmark((w + "/" + variant).c_str(), [D, f4](benchmark::State& st) {
+            for (auto _ : st) benchmark::DoNotOptimize(f4(*D));
+        });
+    }
+}
 
 inline bool all_checks_pass() {
     bool ok = true;

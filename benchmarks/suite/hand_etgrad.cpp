@@ -75,23 +75,6 @@ void tape_memory(benchmark::State& state, int K, bool statement) {
 }
 
 // W3: mean(x^2)
-struct w3_result {
-    double value;
-    std::vector<double> grad;
-};
-// Both accumulate in locals and write through raw pointers, so neither loop is slowed by the
-// store to r.grad possibly aliasing r.value.
-void w3_hand(const std::vector<double>& x, w3_result& r) {
-    const double inv = 1.0 / double(x.size());
-    r.grad.resize(x.size());
-    double* g = r.grad.data();
-    double v = 0;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-        v += x[i] * x[i] * inv;
-        g[i] = 2 * x[i] * inv;
-    }
-    r.value = v;
-}
 void w3_static(const std::vector<double>& x, w3_result& r) {  // the static gradient per element
     const double inv = 1.0 / double(x.size());
     r.grad.resize(x.size());
@@ -104,11 +87,29 @@ void w3_static(const std::vector<double>& x, w3_result& r) {  // the static grad
     }
     r.value = v;
 }
-bool same3(const w3_result& a, const w3_result& b) {
-    if (!close(a.value, b.value, 1e-10) || a.grad.size() != b.grad.size()) return false;
-    for (std::size_t i = 0; i < a.grad.size(); ++i)
-        if (!close(a.grad[i], b.grad[i], 1e-12)) return false;
-    return true;
+/// W3 with the square as a static statement: ONE elementwise node (ExprBackward0), then mean.
+Tensor w3_statement(const Tensor& t) { return mean((X * X)(X = t)); }
+
+/// W3 and W4 on the tape one scalar at a time (every element its own tensor), op by op.
+w3_result w3_tape_scalar(const std::vector<double>& x) {
+    std::vector<Tensor> xs;
+    xs.reserve(x.size());
+    for (double v : x) xs.push_back(tensor(v, requires_grad));
+    Tensor m = w3_scalar_loss(xs);
+    m.backward();
+    w3_result r{m.item(), {}};
+    for (const Tensor& t : xs) r.grad.push_back(t.grad().item());
+    return r;
+}
+w4_result w4_tape_scalar(const w4_data& D) {
+    std::vector<Tensor> w;
+    for (double v : D.w) w.push_back(tensor(v, requires_grad));
+    Tensor b = tensor(D.b, requires_grad);
+    Tensor l = w4_scalar_loss(D, w, b, [](const Tensor& z) { return abs(z); });
+    l.backward();
+    w4_result r{l.item(), {}, b.grad().item()};
+    for (const Tensor& t : w) r.dw.push_back(t.grad().item());
+    return r;
 }
 
 // W4: logistic regression
@@ -130,14 +131,18 @@ w4_result w4_static(const w4_data& D) {  // etgrad's static gradient per sample,
 }
 struct w4_tape_state {
     Tensor X, y, w, b;
-    explicit w4_tape_state(const w4_data& D)
+    bool statement;
+    w4_tape_state(const w4_data& D, bool statement_)
         : X(from_vector(D.X, {D.N, D.d})), y(from_vector(D.y, {D.N})), w(from_vector(D.w, {D.d}).requires_grad_()),
-          b(tensor(D.b, requires_grad)) {}
+          b(tensor(D.b, requires_grad)), statement(statement_) {}
     w4_result run() {
         Tensor gw = w.grad(), gb = b.grad();
         if (gw.defined()) gw.zero_();
         if (gb.defined()) gb.zero_();
-        Tensor l = bce_with_logits(matmul(X, w) + b, y);
+        // op by op: one BinaryCrossEntropyWithLogits node (a mean); statement: the per-sample
+        // loss as a static expression recorded as ONE elementwise node, then its mean
+        Tensor l = statement ? mean(bce_with_logits(Z, Y)(Z = matmul(X, w) + b, Y = y))
+                             : bce_with_logits(matmul(X, w) + b, y);
         l.backward();
         return {l.item(), w.grad().to_vector(), b.grad().item()};
     }
@@ -157,6 +162,7 @@ void register_all() {
     register_w2("etgrad_tape_statement", w2_tape_statement);
     register_w5("etgrad_tape_statement", w5_tape_statement, [](benchmark::State& s, int K) { tape_memory(s, K, true); });
 
+    register_per_scalar("etgrad_tape_scalar", w3_tape_scalar, w4_tape_scalar);
     for (std::int64_t n : w3_sizes) {
         const std::string w = "W3_mean_sq_n" + std::to_string(n);
         auto x = std::make_shared<std::vector<double>>(w3_data(n));
@@ -167,7 +173,10 @@ void register_all() {
             Tensor t = from_vector(*x, {std::int64_t(x->size())}).requires_grad_();
             Tensor m = mean(pow(t, 2));
             m.backward();
-            return same3(h, s) && same3(h, {m.item(), t.grad().to_vector()});
+            Tensor t2 = from_vector(*x, {std::int64_t(x->size())}).requires_grad_();
+            Tensor m2 = w3_statement(t2);
+            m2.backward();
+            return same(h, s) && same(h, {m.item(), t.grad().to_vector()}) && same(h, {m2.item(), t2.grad().to_vector()});
         });
         benchmark::RegisterBenchmark((w + "/hand").c_str(), [x](benchmark::State& st) {
             w3_result r;
@@ -189,23 +198,25 @@ void register_all() {
                 benchmark::ClobberMemory();
             }
         });
-        benchmark::RegisterBenchmark((w + "/etgrad_tape_ops").c_str(), [x](benchmark::State& st) {
-            Tensor t = from_vector(*x, {std::int64_t(x->size())}).requires_grad_();
-            for (auto _ : st) {
-                Tensor g = t.grad();
-                if (g.defined()) g.zero_();
-                Tensor m = mean(pow(t, 2));
-                m.backward();
-                benchmark::DoNotOptimize(t.grad().data());
-            }
-        });
+        for (bool statement : {false, true})
+            benchmark::RegisterBenchmark((w + (statement ? "/etgrad_tape_statement" : "/etgrad_tape_ops")).c_str(),
+                                         [x, statement](benchmark::State& st) {
+                                             Tensor t = from_vector(*x, {std::int64_t(x->size())}).requires_grad_();
+                                             for (auto _ : st) {
+                                                 Tensor g = t.grad();
+                                                 if (g.defined()) g.zero_();
+                                                 Tensor m = statement ? w3_statement(t) : mean(pow(t, 2));
+                                                 m.backward();
+                                                 benchmark::DoNotOptimize(t.grad().data());
+                                             }
+                                         });
     }
     for (const w4_shape& sh : w4_shapes) {
         const std::string w = "W4_logreg_N" + std::to_string(sh.N) + "_d" + std::to_string(sh.d);
         auto D = std::make_shared<w4_data>(make_w4(sh.N, sh.d));
         registrars().emplace_back(w + " etgrad", [D] {
-            w4_tape_state t(*D);
-            return same(w4_hand(*D), w4_static(*D)) && same(w4_hand(*D), t.run());
+            w4_tape_state t(*D, false), s(*D, true);
+            return same(w4_hand(*D), w4_static(*D)) && same(w4_hand(*D), t.run()) && same(w4_hand(*D), s.run());
         });
         benchmark::RegisterBenchmark((w + "/hand").c_str(), [D](benchmark::State& st) {
             for (auto _ : st) {
@@ -221,10 +232,12 @@ void register_all() {
                 benchmark::ClobberMemory();
             }
         });
-        benchmark::RegisterBenchmark((w + "/etgrad_tape_ops").c_str(), [D](benchmark::State& st) {
-            w4_tape_state t(*D);
-            for (auto _ : st) benchmark::DoNotOptimize(t.run());
-        });
+        for (bool statement : {false, true})
+            benchmark::RegisterBenchmark((w + (statement ? "/etgrad_tape_statement" : "/etgrad_tape_ops")).c_str(),
+                                         [D, statement](benchmark::State& st) {
+                                             w4_tape_state t(*D, statement);
+                                             for (auto _ : st) benchmark::DoNotOptimize(t.run());
+                                         });
     }
 }
 }  // namespace

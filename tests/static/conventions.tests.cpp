@@ -24,6 +24,19 @@ TEST_CASE("relu'(0) = 0 and abs'(0) = 0, as in PyTorch", "[static][conventions]"
     CHECK(grad(abs(x), x = 2.0)[x] == 1.0);
 }
 
+TEST_CASE("pow at 0 follows PyTorch's pow_backward: no NaN from 0 * inf", "[static][conventions]") {
+    CHECK(grad(pow(x, 0), x = 0.0)[x] == 0.0);  // d x^0 / dx = 0, also at 0
+    CHECK(grad(pow(x, 0), x = 2.0)[x] == 0.0);
+    CHECK(grad(pow(x, 2), x = 0.0)[x] == 0.0);
+    CHECK(grad(pow(x, 3), x = -2.0)[x] == 12.0);  // integer exponents multiply, exactly
+    CHECK(grad(pow(x, -1), x = 2.0)[x] == -0.25);
+    const auto g = grad(pow(x, y), x = 0.0, y = 2.0);
+    CHECK(g[x] == 0.0);
+    CHECK(g[y] == 0.0);  // d x^y / dy = x^y log x, taken as 0 at x = 0 for y >= 0
+    CHECK(grad(pow(x, y), x = 0.0, y = 0.0)[x] == 0.0);
+    CHECK_THAT(grad(pow(x, y), x = 2.0, y = 3.0)[y], Catch::Matchers::WithinRel(8.0 * std::log(2.0), 1e-15));
+}
+
 TEST_CASE("clamp passes the gradient on the closed interval [lo, hi]", "[static][conventions]") {
     CHECK(grad(clamp(x, -1.0, 1.0), x = -1.0)[x] == 1.0);
     CHECK(grad(clamp(x, -1.0, 1.0), x = 1.0)[x] == 1.0);

@@ -167,3 +167,20 @@ TEST_CASE("a static expression on tensors is ONE node, elementwise over vectors"
     sum(r).backward();
     CHECK(!data.grad().defined());
 }
+
+TEST_CASE("pow on the tape: integer exponents, and PyTorch's values at 0", "[tape][ops]") {
+    Tensor x = tensor(0.0, requires_grad);
+    pow(x, 0).backward();
+    CHECK(x.grad().item() == 0.0);  // torch: 0, not 0 * 0^-1 = NaN
+    Tensor v = tensor({-2.0, 0.0, 3.0}, requires_grad);
+    sum(pow(v, 3)).backward();
+    const auto g = v.grad().to_vector();
+    CHECK(g[0] == 12.0);
+    CHECK(g[1] == 0.0);
+    CHECK(g[2] == 27.0);
+    Tensor e = tensor(2.0, requires_grad);
+    Tensor z = tensor(0.0, requires_grad);
+    pow(z, e).backward();
+    CHECK(e.grad().item() == 0.0);  // d 0^e / de taken as 0 for e >= 0
+    CHECK(z.grad().item() == 0.0);
+}

@@ -74,10 +74,24 @@ struct pow_op {
             return math::pow(a, b);
     }
     // d a^b / da = b a^(b-1);  d a^b / db = a^b log a
+    // On numbers: an integer exponent multiplies (pow(t, 2) on the tape must not call std::pow),
+    // and PyTorch's pow_backward conventions hold: d a^0 / da = 0 even at a = 0 (not 0 * 0^-1 =
+    // NaN), and d a^b / db = 0 at a = 0 for b >= 0 (not 0 * log 0 = NaN).
     template <std::size_t I, class Y, class A, class B>
     static constexpr auto partial(const Y& y, const A& a, const B& b) {
-        if constexpr (I == 0) return b * pow(a, b - num<1>(b));
-        else return y * log(a);
+        if constexpr (I == 0 && arithmetic<A> && arithmetic<B>) {
+            using R = decltype(value(a, b));
+            if (b == B(0)) return R(0);
+            if constexpr (std::is_integral_v<B>) return R(R(b) * math::ipow(a, b - 1));
+            else return R(b * math::pow(a, b - num<1>(b)));
+        } else if constexpr (I == 0) {
+            return b * pow(a, b - num<1>(b));
+        } else if constexpr (arithmetic<A> && arithmetic<B>) {  // PyTorch: 0 where a = 0 and b >= 0
+            using R = decltype(value(a, b));
+            return (a == A(0) && b >= B(0)) ? R(0) : R(y * log(a));
+        } else {
+            return y * log(a);
+        }
     }
 };
 
