@@ -47,9 +47,54 @@ w5_result w5(double wv, double x0v, int K) {
     gradient(3, 2, in, g);
     return {out, g[0], g[1]};
 }
+/// W3 and W4 (N <= 1,000) recorded one scalar at a time.
+w3_result w3(const std::vector<double>& x) {
+    const std::size_t n = x.size();
+    std::vector<adouble> xs(n);
+    double value;
+    trace_on(4);
+    for (std::size_t i = 0; i < n; ++i) xs[i] <<= x[i];
+    adouble m = w3_scalar_loss(xs);
+    m >>= value;
+    trace_off();
+    w3_result r{value, std::vector<double>(n)};
+    gradient(4, int(n), x.data(), r.grad.data());
+    return r;
+}
+w4_result w4(const w4_data& D) {
+    const std::size_t d = std::size_t(D.d);
+    std::vector<adouble> w(d);
+    adouble b;
+    double loss;
+    trace_on(5);
+    for (std::size_t j = 0; j < d; ++j) w[j] <<= D.w[j];
+    b <<= D.b;
+    adouble l = w4_scalar_loss(D, w, b, [](const adouble& z) { return fabs(z); });
+    l >>= loss;
+    trace_off();
+    std::vector<double> in(D.w), g(d + 1);
+    in.push_back(D.b);
+    gradient(5, int(d + 1), in.data(), g.data());
+    return {loss, std::vector<double>(g.begin(), g.begin() + std::ptrdiff_t(d)), g[d]};
+}
+
+/// ADOL-C's tape for one W5 gradient, per recorded operation, from tapestats: the operation
+/// codes (1 byte each), locations, constants, and the Taylor (value) stack written forward.
+void adolc_memory(benchmark::State& state, int K) {
+    w5(w5_w, w5_x0, K);
+    std::size_t st[STAT_SIZE];
+    tapestats(3, st);
+    const double ops = double(st[NUM_OPERATIONS]);
+    state.counters["tape_bytes_per_node"] = (ops + double(st[NUM_LOCATIONS]) * double(sizeof(locint)) +
+                                             double(st[NUM_VALUES]) * 8.0 + double(st[TAY_STACK_SIZE]) * 8.0) /
+                                            ops;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
-    register_scalar_workloads("adolc", w1, w2, w5);
+    register_w1("adolc", w1);
+    register_w2("adolc", w2);
+    register_w5("adolc", w5, adolc_memory);
+    register_per_scalar("adolc", w3, w4);
     return suite::main(argc, argv, "suite_adolc");
 }

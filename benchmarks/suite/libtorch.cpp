@@ -32,9 +32,31 @@ w5_result w5(double wv, double x0v, int K) {
     return {x.item<double>(), w.grad().item<double>(), x0.grad().item<double>()};
 }
 
+/// W3 and W4 (N <= 1,000) one scalar tensor at a time (0-dim tensors).
+w3_result w3_scalar(const std::vector<double>& x) {
+    std::vector<torch::Tensor> xs;
+    for (double v : x) xs.push_back(leaf(v));
+    auto m = w3_scalar_loss(xs);
+    m.backward();
+    w3_result r{m.item<double>(), {}};
+    for (const auto& t : xs) r.grad.push_back(t.grad().item<double>());
+    return r;
+}
+w4_result w4_scalar(const w4_data& D) {
+    std::vector<torch::Tensor> w;
+    for (double v : D.w) w.push_back(leaf(v));
+    auto b = leaf(D.b);
+    auto l = w4_scalar_loss(D, w, b, [](const torch::Tensor& z) { return torch::abs(z); });
+    l.backward();
+    w4_result r{l.item<double>(), {}, b.grad().item<double>()};
+    for (const auto& t : w) r.dw.push_back(t.grad().item<double>());
+    return r;
+}
+
 void register_all() {
     torch::set_num_threads(1);
     register_scalar_workloads("libtorch", w1, w2, w5);
+    register_per_scalar("libtorch_scalar", w3_scalar, w4_scalar);
     for (std::int64_t n : w3_sizes) {
         const std::string name = "W3_mean_sq_n" + std::to_string(n);
         auto data = std::make_shared<std::vector<double>>(w3_data(n));
