@@ -69,7 +69,7 @@ w4_result w4(const w4_data& D) {
     trace_on(5);
     for (std::size_t j = 0; j < d; ++j) w[j] <<= D.w[j];
     b <<= D.b;
-    adouble l = w4_scalar_loss(D, w, b, [](const adouble& z) { return fabs(z); });
+    adouble l = w4_scalar_loss(D, w, b, [](const adouble& z) -> adouble { return fabs(z); });
     l >>= loss;
     trace_off();
     std::vector<double> in(D.w), g(d + 1);
