@@ -1,4 +1,5 @@
 // The tape's PyTorch semantics, cell by cell from the seed notebooks, then the rules.
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <string>
@@ -364,4 +365,19 @@ TEST_CASE("records that outlive their graph, and a retained non-leaf that dies f
     y2.retain_grad();
     sin(y2).backward();
     CHECK_THAT(y2.grad().item(), WithinRel(std::cos(1.5), 1e-15));
+}
+
+TEST_CASE("large tensors reuse their storage across steps, never its old contents", "[tape][memory]") {
+    const std::int64_t n = 40000;  // above the size whose buffers are kept for reuse
+    for (int step = 1; step <= 3; ++step) {
+        Tensor x = from_vector(std::vector<double>(std::size_t(n), 1.0), {n}).requires_grad_();
+        Tensor y = sum(x * double(step));  // the product's buffer and partials are reused
+        y.backward();
+        const auto g = x.grad().to_vector();  // a reused gradient buffer starts at zero
+        CHECK(y.item() == double(n * step));
+        CHECK(g.front() == double(step));
+        CHECK(g.back() == double(step));
+        CHECK(std::count(g.begin(), g.end(), double(step)) == n);
+    }
+    CHECK(tape_detail::state().live_nodes == 0);
 }

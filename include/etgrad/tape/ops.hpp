@@ -178,7 +178,7 @@ Tensor record(const char* name, const operand (&v)[N], Fn fn, bool mean = false)
         if (mask[i]) active[n_active++] = int(i);
     }
     const Shape out_shape = mean ? Shape::scalar() : bshape;
-    Impl* out = make_impl(out_shape);
+    Impl* out = make_impl(out_shape, false);  // every element is written below
     Tensor result(out);
     Node* node = nullptr;
     if (n_active > 0) {

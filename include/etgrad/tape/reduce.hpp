@@ -16,7 +16,7 @@ inline Impl* checked(const Tensor& t, const char* what) {
 /// Output tensor and, when recording, its node with the given inputs (no per-element partials).
 inline Tensor make_result(const Shape& shape, const char* name, Kind kind, std::initializer_list<Impl*> inputs,
                           Node** node_out) {
-    Impl* out = make_impl(shape);
+    Impl* out = make_impl(shape, false);  // the callers write every element
     Tensor result(out);
     bool any = false;
     for (Impl* in : inputs) any = any || in->requires_grad;

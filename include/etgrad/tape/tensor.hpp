@@ -7,6 +7,7 @@
 /// reverse creation order (a topological order), skipping nodes the root does not reach.
 /// Everything is thread-local: a graph, and its Tensors, belong to the thread that built them.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -163,7 +164,21 @@ struct ThreadState {
     std::vector<std::unique_ptr<char[]>> arena_blocks;
     std::size_t arena_block = 0;
     static constexpr std::size_t arena_block_size = std::size_t{1} << 20;
-    std::vector<std::unique_ptr<char[]>> big_blocks;  // allocations larger than a block
+    // Allocations larger than a block: in use, and kept for reuse after a reset (a training
+    // loop on large tensors allocates the same sizes every step; fresh pages fault every time).
+    struct Big {
+        std::size_t bytes;
+        std::unique_ptr<char[]> p;
+    };
+    std::vector<Big> big_blocks, spare_big;
+    // Tensor storage of large tensors, likewise kept (by exact size) when its record dies.
+    struct Spare {
+        std::size_t n;
+        double* p;
+    };
+    std::vector<Spare> spare_buffers;
+    static constexpr std::size_t max_spares = 8;
+    static constexpr std::size_t large_buffer = std::size_t{1} << 14;  // doubles (128 KiB)
     std::size_t live_nodes = 0;
     Node* last = nullptr;  // the tape: nodes in creation order, linked backwards through prev
     std::vector<Node*> dying;
@@ -202,8 +217,14 @@ struct ThreadState {
     }
     [[gnu::noinline]] void* arena_alloc_slow(std::size_t bytes) {
         if (bytes > arena_block_size) {
-            big_blocks.emplace_back(new char[bytes]);
-            return big_blocks.back().get();
+            for (std::size_t i = 0; i < spare_big.size(); ++i)
+                if (spare_big[i].bytes >= bytes && spare_big[i].bytes <= 2 * bytes) {
+                    big_blocks.push_back(std::move(spare_big[i]));
+                    spare_big.erase(spare_big.begin() + std::ptrdiff_t(i));
+                    return big_blocks.back().p.get();
+                }
+            big_blocks.push_back({bytes, std::unique_ptr<char[]>(new char[bytes])});
+            return big_blocks.back().p.get();
         }
         if (arena_cursor) ++arena_block;  // the current block is full: move to the next
         if (arena_block == arena_blocks.size()) arena_blocks.emplace_back(new char[arena_block_size]);
@@ -213,10 +234,38 @@ struct ThreadState {
         arena_cursor += bytes;
         return p;
     }
+    double* alloc_doubles(std::size_t n, bool zero) {
+        if (n >= large_buffer)
+            for (Spare& sp : spare_buffers)
+                if (sp.n == n && sp.p) {
+                    double* p = sp.p;
+                    sp = spare_buffers.back();
+                    spare_buffers.pop_back();
+                    if (zero) std::fill(p, p + n, 0.0);
+                    return p;
+                }
+        return zero ? new double[n]() : new double[n];
+    }
+    void free_doubles(double* p, std::size_t n) noexcept {
+        if (n >= large_buffer && spare_buffers.size() < max_spares) {
+            spare_buffers.push_back({n, p});  // within the reserved capacity: cannot throw
+            return;
+        }
+        delete[] p;
+    }
+    ThreadState() { spare_buffers.reserve(max_spares); }
+    ~ThreadState() {
+        for (Spare& sp : spare_buffers) delete[] sp.p;
+    }
+    ThreadState(const ThreadState&) = delete;
+    ThreadState& operator=(const ThreadState&) = delete;
+
     void reset_arena() {
         arena_block = 0;
         arena_cursor = arena_blocks.empty() ? nullptr : arena_blocks[0].get();
         arena_end = arena_cursor ? arena_cursor + arena_block_size : nullptr;
+        for (Big& b : big_blocks)
+            if (spare_big.size() < max_spares) spare_big.push_back(std::move(b));
         big_blocks.clear();
         last = nullptr;
     }
@@ -294,7 +343,7 @@ inline void destroy(Impl* p) noexcept {
     }
     if (p->grad) release(p->grad);
     if (p->in_arena) return;  // a scalar op's output: no storage of its own, memory goes with its node
-    if (p->owns_heap()) delete[] p->data;
+    if (p->owns_heap()) state().free_doubles(p->data, std::size_t(p->numel()));
     else if (p->owner) release(p->owner);
     state().free_impl(p);
 }
@@ -302,10 +351,12 @@ inline void release(Impl* p) noexcept {
     if (p && --p->refs == 0) destroy(p);
 }
 
-inline Impl* make_impl(const Shape& shape) {
-    Impl* p = state().new_impl();
+/// A record of this shape; its storage zeroed unless the caller writes every element.
+inline Impl* make_impl(const Shape& shape, bool zero = true) {
+    ThreadState& s = state();
+    Impl* p = s.new_impl();
     p->shape = shape;
-    if (shape.numel() > 1) p->data = new double[std::size_t(shape.numel())]();
+    if (shape.numel() > 1) p->data = s.alloc_doubles(std::size_t(shape.numel()), zero);
     return p;
 }
 
@@ -561,12 +612,12 @@ inline Impl* ensure_grad(Impl* leaf) {
                             for (std::int64_t p = 0; p < P; ++p) acc += n->adj()[r * P + p] * B->data[k * P + p];
                             target[r * M + k] += acc;
                         }
-                } else {
-                    for (std::int64_t k = 0; k < M; ++k)
-                        for (std::int64_t p = 0; p < P; ++p) {
-                            double acc = 0;
-                            for (std::int64_t r = 0; r < R; ++r) acc += A->data[r * M + k] * n->adj()[r * P + p];
-                            target[k * P + p] += acc;
+                } else {  // row by row through A (a long (N, d) matrix is read once, in order)
+                    const double* adj = n->adj();
+                    for (std::int64_t r = 0; r < R; ++r)
+                        for (std::int64_t k = 0; k < M; ++k) {
+                            const double a = A->data[r * M + k];
+                            for (std::int64_t p = 0; p < P; ++p) target[k * P + p] += a * adj[r * P + p];
                         }
                 }
                 break;
@@ -674,7 +725,7 @@ inline Tensor tensor(double v, requires_grad_t) {
 }
 /// A vector: `tensor({1.0, 2.0, 3.0}, requires_grad)`.
 inline Tensor tensor(std::initializer_list<double> v) {
-    tape_detail::Impl* p = tape_detail::make_impl(tape_detail::Shape::vector(std::int64_t(v.size())));
+    tape_detail::Impl* p = tape_detail::make_impl(tape_detail::Shape::vector(std::int64_t(v.size())), false);
     std::int64_t k = 0;
     for (double x : v) p->data[k++] = x;
     return Tensor(p);
@@ -711,7 +762,7 @@ inline Tensor from_vector(const std::vector<double>& values, const std::vector<s
     for (std::size_t i = 0; i < shape.size(); ++i) s.dims[i] = shape[i];
     if (s.numel() != std::int64_t(values.size()))
         throw shape_error("from_vector: " + std::to_string(values.size()) + " values do not fill shape " + s.str());
-    tape_detail::Impl* p = tape_detail::make_impl(s);
+    tape_detail::Impl* p = tape_detail::make_impl(s, false);  // filled below
     for (std::size_t k = 0; k < values.size(); ++k) p->data[k] = values[k];
     return Tensor(p);
 }
