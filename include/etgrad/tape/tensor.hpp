@@ -1,10 +1,12 @@
 /// @file tensor.hpp  The runtime tape's Tensor: a handle with PyTorch's autograd semantics
 /// (requires_grad, backward, gradient accumulation, retain_graph, detach, no_grad, retain_grad).
 ///
-/// Memory: tensor records come from a per-thread pool and graph nodes (with their partials)
-/// from a per-thread arena that is reset whenever no node is alive, so a training loop reaches
-/// a steady state with no heap allocation per scalar op. Backward walks the per-thread tape in
-/// reverse creation order (a topological order), skipping nodes the root does not reach.
+/// Memory: graph nodes (with their inputs and partials) live in a per-thread arena that is reset
+/// whenever no node is alive; a scalar op's output record sits beside its node in the same
+/// allocation; other records come from a per-thread pool; large buffers are kept for reuse. A
+/// training loop thus reaches a steady state with no heap allocation per op. Backward walks the
+/// per-thread tape (nodes linked in creation order, a topological order) backwards, skipping
+/// nodes the root does not reach.
 /// Everything is thread-local: a graph, and its Tensors, belong to the thread that built them.
 #pragma once
 #include <algorithm>
