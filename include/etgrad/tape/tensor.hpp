@@ -74,12 +74,11 @@ struct Shape {
 struct Node;
 
 /// A tensor's record: value storage (inline for scalars), autograd flags, gradient, grad_fn.
-/// The output of a scalar op is co-allocated with its node in the arena (in_arena); every other
-/// record comes from the per-thread pool.
+/// The output of a scalar op is co-allocated with its node in the arena (its grad_fn is a
+/// scalar node); every other record comes from the per-thread pool.
 struct Impl {  // what backward touches first, the shape last
     int refs = 1;
     bool requires_grad = false;
-    bool in_arena = false;
     Node* grad_fn = nullptr;  // a counted ref
     Impl* grad = nullptr;     // a counted ref
     double* data = &local;    // &local, owned heap storage (numel > 1), or the owner's storage
@@ -239,7 +238,7 @@ struct ThreadState {
     double* alloc_doubles(std::size_t n, bool zero) {
         if (n >= large_buffer)
             for (Spare& sp : spare_buffers)
-                if (sp.n == n && sp.p) {
+                if (sp.n == n) {
                     double* p = sp.p;
                     sp = spare_buffers.back();
                     spare_buffers.pop_back();
@@ -339,12 +338,14 @@ inline void release(Node* n) noexcept {
 
 /// The last ref to a record went away.
 inline void destroy(Impl* p) noexcept {
-    if (p->grad_fn) {
-        p->grad_fn->retains_output_grad = false;  // nothing to retain into any more
-        release(p->grad_fn);
+    Node* g = p->grad_fn;
+    const bool beside_its_node = g && g->kind == Kind::scalar;  // read before g may be released
+    if (g) {
+        g->retains_output_grad = false;  // nothing to retain into any more
+        release(g);
     }
     if (p->grad) release(p->grad);
-    if (p->in_arena) return;  // a scalar op's output: no storage of its own, memory goes with its node
+    if (beside_its_node) return;  // a scalar op's output: no storage of its own, memory goes with its node
     if (p->owns_heap()) state().free_doubles(p->data, std::size_t(p->numel()));
     else if (p->owner) release(p->owner);
     state().free_impl(p);
@@ -403,7 +404,6 @@ inline Node* make_scalar_node(const char* name, int n_in) {
     char* mem = static_cast<char*>(s.arena_alloc(head + sizeof(ScalarInput) * std::size_t(n_in)));
     Node* n = new (mem) Node;
     Impl* out = new (mem + sizeof(Node)) Impl;
-    out->in_arena = true;
     out->requires_grad = true;
     out->grad_fn = n;
     n->name = name;
