@@ -92,9 +92,7 @@ void adolc_memory(benchmark::State& state, int K) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    register_w1("adolc", w1);
-    register_w2("adolc", w2);
-    register_w5("adolc", w5, adolc_memory);
+    register_scalar_workloads("adolc", w1, w2, w5, adolc_memory);
     register_per_scalar("adolc", w3, w4);
     return suite::main(argc, argv, "suite_adolc");
 }

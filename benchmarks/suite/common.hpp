@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -157,10 +158,11 @@ void register_w5(const std::string& variant, F5 f5,
             ->Arg(K);
 }
 template <class F1, class F2, class F5>
-void register_scalar_workloads(const std::string& variant, F1 f1, F2 f2, F5 f5) {
+void register_scalar_workloads(const std::string& variant, F1 f1, F2 f2, F5 f5,
+                               std::function<void(benchmark::State&, int)> w5_counters = nullptr) {
     register_w1(variant, f1);
     register_w2(variant, f2);
-    register_w5(variant, f5);
+    register_w5(variant, f5, std::move(w5_counters));
 }
 
 // ---- W3: mean(x^2) over n elements; W4: logistic regression, mean BCE over N samples ----

@@ -155,12 +155,10 @@ void register_all() {
     });
     register_w1("etgrad_static", w1_static);
     register_w2("etgrad_static", w2_static);
-    register_w1("etgrad_tape_ops", w1_tape);
-    register_w2("etgrad_tape_ops", w2_tape);
-    register_w5("etgrad_tape_ops", w5_tape, [](benchmark::State& s, int K) { tape_memory(s, K, false); });
-    register_w1("etgrad_tape_statement", w1_tape_statement);
-    register_w2("etgrad_tape_statement", w2_tape_statement);
-    register_w5("etgrad_tape_statement", w5_tape_statement, [](benchmark::State& s, int K) { tape_memory(s, K, true); });
+    register_scalar_workloads("etgrad_tape_ops", w1_tape, w2_tape, w5_tape,
+                              [](benchmark::State& s, int K) { tape_memory(s, K, false); });
+    register_scalar_workloads("etgrad_tape_statement", w1_tape_statement, w2_tape_statement, w5_tape_statement,
+                              [](benchmark::State& s, int K) { tape_memory(s, K, true); });
 
     register_per_scalar("etgrad_tape_scalar", w3_tape_scalar, w4_tape_scalar);
     for (std::int64_t n : w3_sizes) {
@@ -178,26 +176,20 @@ void register_all() {
             m2.backward();
             return same(h, s) && same(h, {m.item(), t.grad().to_vector()}) && same(h, {m2.item(), t2.grad().to_vector()});
         });
-        benchmark::RegisterBenchmark((w + "/hand").c_str(), [x](benchmark::State& st) {
-            w3_result r;
-            for (auto _ : st) {
-                benchmark::DoNotOptimize(x->data());
-                w3_hand(*x, r);
-                benchmark::DoNotOptimize(r.grad.data());
-                benchmark::DoNotOptimize(r.value);
-                benchmark::ClobberMemory();  // the inputs and outputs are memory: no hoisting across iterations
-            }
-        });
-        benchmark::RegisterBenchmark((w + "/etgrad_static").c_str(), [x](benchmark::State& st) {
-            w3_result r;
-            for (auto _ : st) {
-                benchmark::DoNotOptimize(x->data());
-                w3_static(*x, r);
-                benchmark::DoNotOptimize(r.grad.data());
-                benchmark::DoNotOptimize(r.value);
-                benchmark::ClobberMemory();
-            }
-        });
+        auto time_w3 = [&](const char* variant, auto f) {  // f a lambda: its own type, inlined
+            benchmark::RegisterBenchmark((w + variant).c_str(), [x, f](benchmark::State& st) {
+                w3_result r;
+                for (auto _ : st) {
+                    benchmark::DoNotOptimize(x->data());
+                    f(*x, r);
+                    benchmark::DoNotOptimize(r.grad.data());
+                    benchmark::DoNotOptimize(r.value);
+                    benchmark::ClobberMemory();  // the inputs and outputs are memory: no hoisting across iterations
+                }
+            });
+        };
+        time_w3("/hand", [](const std::vector<double>& v, w3_result& r) { w3_hand(v, r); });
+        time_w3("/etgrad_static", [](const std::vector<double>& v, w3_result& r) { w3_static(v, r); });
         for (bool statement : {false, true})
             benchmark::RegisterBenchmark((w + (statement ? "/etgrad_tape_statement" : "/etgrad_tape_ops")).c_str(),
                                          [x, statement](benchmark::State& st) {

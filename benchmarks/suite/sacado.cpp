@@ -93,9 +93,7 @@ using elrfad = Sacado::ELRFad::SFad<T, N>;
 }  // namespace
 
 int main(int argc, char** argv) {
-    register_w1("sacado_rad", w1_rad);
-    register_w2("sacado_rad", w2_rad);
-    register_w5("sacado_rad", w5_rad, rad_memory);
+    register_scalar_workloads("sacado_rad", w1_rad, w2_rad, w5_rad, rad_memory);
     register_per_scalar("sacado_rad", w3_rad, w4_rad);
     register_scalar_workloads("sacado_sfad", forward<sfad>::w1, forward<sfad>::w2, forward<sfad>::w5);
     register_scalar_workloads("sacado_elrfad", forward<elrfad>::w1, forward<elrfad>::w2, forward<elrfad>::w5);
