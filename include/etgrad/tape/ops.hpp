@@ -127,9 +127,11 @@ inline Tensor plain_scalar(double y) {
     return Tensor(out);
 }
 /// A scalar result with history: a scalar node with the active operands and their partials,
-/// its output record beside it.
+/// its output record beside it. Inlined into its caller, so that the operand arrays stay in
+/// registers: read back from the stack after the node's stores, they stalled on 4 KiB aliasing
+/// with the arena for some stack placements (up to 1.5x slower per process, by ASLR's draw).
 template <std::size_t N>
-Tensor scalar_result(const char* name, double y, Impl* const (&impls)[N], const bool (&mask)[N],
+[[gnu::always_inline]] inline Tensor scalar_result(const char* name, double y, Impl* const (&impls)[N], const bool (&mask)[N],
                      const double (&partials)[N], int n_active) {
     Node* node = make_scalar_node(name, n_active);
     ScalarInput* in = node->scalar_inputs();

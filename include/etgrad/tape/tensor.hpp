@@ -398,7 +398,7 @@ inline Node* make_node(const char* name, const Shape& out, int n_in, std::int64_
 
 /// A scalar op's node, its output record (requiring grad, grad_fn set) right behind it and room
 /// for n_in ScalarInputs: one arena allocation.
-inline Node* make_scalar_node(const char* name, int n_in) {
+[[gnu::always_inline]] inline Node* make_scalar_node(const char* name, int n_in) {
     ThreadState& s = state();
     constexpr std::size_t head = sizeof(Node) + sizeof(Impl);
     char* mem = static_cast<char*>(s.arena_alloc(head + sizeof(ScalarInput) * std::size_t(n_in)));
