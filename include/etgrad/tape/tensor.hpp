@@ -76,21 +76,25 @@ struct Node;
 /// A tensor's record: value storage (inline for scalars), autograd flags, gradient, grad_fn.
 /// The output of a scalar op is co-allocated with its node in the arena (its grad_fn is a
 /// scalar node); every other record comes from the per-thread pool.
+/// 64 bytes.
 struct Impl {  // what backward touches first, the shape last
     int refs = 1;
     bool requires_grad = false;
-    Node* grad_fn = nullptr;  // a counted ref
-    Impl* grad = nullptr;     // a counted ref
-    double* data = &local;    // &local, owned heap storage (numel > 1), or the owner's storage
-    double local = 0;
+    bool is_view = false;  // its storage is owner's (detach)
     union {
-        Impl* owner = nullptr;  // storage shared with owner (detach); a counted ref
-        Impl* next_free;        // the pool's free list, while dead
+        Node* grad_fn = nullptr;  // a counted ref
+        Impl* next_free;          // the pool's free list, while dead
+    };
+    Impl* grad = nullptr;   // a counted ref
+    double* data = &local;  // &local, owned heap storage (numel > 1), or the owner's storage
+    union {
+        double local = 0;
+        Impl* owner;  // is_view: the record whose storage this shares; a counted ref
     };
     Shape shape;
 
     std::int64_t numel() const noexcept { return shape.numel(); }
-    bool owns_heap() const noexcept { return data != &local && !owner; }
+    bool owns_heap() const noexcept { return data != &local && !is_view; }
 };
 
 /// One input edge of a general node: the input tensor (a counted ref) and dOut/dIn per element.
@@ -126,18 +130,18 @@ struct NodeExt {
 };
 
 /// A recorded op (grad_fn): its partials are computed when it is recorded, by the op's rule.
-/// 40 bytes. In the arena a scalar node is followed by its output record and its ScalarInputs;
+/// 32 bytes. In the arena a scalar node is followed by its output record and its ScalarInputs;
 /// any other node by its NodeExt, its Inputs, its partials and its adjoint.
 struct Node {
     double adj_local = 0;
     const char* name = "";
     Node* prev = nullptr;  // the node recorded before this one on the thread's tape
-    int refs = 1;          // held by the output record only
     Kind kind = Kind::scalar;
     bool freed = false;
     bool touched = false;
-    std::uint8_t n_in = 0;
+    bool orphaned = false;  // its output record (the only holder of a node) has died
     bool retains_output_grad = false;  // retain_grad() was called on the output, which is alive
+    std::uint8_t n_in = 0;
 
     NodeExt* ext() noexcept {  // kind != scalar
         return reinterpret_cast<NodeExt*>(reinterpret_cast<char*>(this) + sizeof(Node));
@@ -148,6 +152,8 @@ struct Node {
     std::int64_t numel() noexcept { return kind == Kind::scalar ? 1 : ext()->out_shape.numel(); }
     double* adj() noexcept { return kind == Kind::scalar ? &adj_local : ext()->adj; }
 };
+static_assert(sizeof(Node) == 32 && sizeof(Impl) == 64 && sizeof(ScalarInput) == 16,
+              "the tape's records are laid out for these sizes (a scalar op: 96 bytes + 16 per input)");
 inline Impl* Node::output() noexcept {
     return kind == Kind::scalar ? reinterpret_cast<Impl*>(reinterpret_cast<char*>(this) + sizeof(Node)) : ext()->output;
 }
@@ -330,8 +336,10 @@ inline void free_graph_node(Node* n) noexcept {
     }
     s.releasing = false;
 }
+/// The output record let go of its node.
 inline void release(Node* n) noexcept {
-    if (!n || --n->refs > 0) return;
+    if (!n) return;
+    n->orphaned = true;
     if (n->touched) return;  // pending in the running backward, which frees it after using it
     release_dead(n);
 }
@@ -347,7 +355,7 @@ inline void destroy(Impl* p) noexcept {
     if (p->grad) release(p->grad);
     if (beside_its_node) return;  // a scalar op's output: no storage of its own, memory goes with its node
     if (p->owns_heap()) state().free_doubles(p->data, std::size_t(p->numel()));
-    else if (p->owner) release(p->owner);
+    else if (p->is_view) release(p->owner);
     state().free_impl(p);
 }
 inline void release(Impl* p) noexcept {
@@ -506,6 +514,7 @@ class Tensor {
         tape_detail::Impl* d = tape_detail::state().new_impl();
         d->shape = p_->shape;
         d->data = p_->data;
+        d->is_view = true;
         d->owner = p_;
         tape_detail::retain(p_);
         return Tensor(d);
@@ -668,7 +677,7 @@ inline void Tensor::run_backward(const Tensor* gradient, bool retain) {
                 if (!t->touched) continue;
                 t->touched = false;
                 for (std::int64_t k = 0; k < t->numel(); ++k) t->adj()[k] = 0;
-                if (t->refs == 0) {  // died while pending: free it now
+                if (t->orphaned) {  // died while pending: free it now
                     free_graph_node(t);
                     --s.live_nodes;
                 }
@@ -680,7 +689,7 @@ inline void Tensor::run_backward(const Tensor* gradient, bool retain) {
             for (std::int64_t k = 0; k < n->numel(); ++k) g[k] += n->adj()[k];
         }
         n->touched = false;
-        const bool free_now = !retain || n->refs == 0;
+        const bool free_now = !retain || n->orphaned;
         if (n->kind == Kind::scalar) {  // the op-by-op hot path: propagate and free in one loop
             const double a = n->adj_local;
             n->adj_local = 0;
@@ -700,12 +709,12 @@ inline void Tensor::run_backward(const Tensor* gradient, bool retain) {
                 }
             }
             n->freed = free_now;
-            if (n->refs == 0) --s.live_nodes;  // not zero: the root is still held by *this
+            if (n->orphaned) --s.live_nodes;  // not zero: the root is still held by *this
             continue;
         }
         propagate_general(n);
         for (std::int64_t k = 0; k < n->numel(); ++k) n->adj()[k] = 0;
-        if (n->refs == 0) {  // its last holder let go during this pass
+        if (n->orphaned) {  // its last holder let go during this pass
             free_graph_node(n);
             --s.live_nodes;  // not zero: the root is still held by *this
         } else if (!retain) {
