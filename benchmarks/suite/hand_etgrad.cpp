@@ -66,12 +66,12 @@ w5_result w5_tape_statement(double wv, double x0v, int K) {
 /// Tape bytes per recorded node: arena bytes (node, its output record, input edges, partials).
 void tape_memory(benchmark::State& state, int K, bool statement) {
     auto& s = tape_detail::state();
-    const std::size_t before = s.arena_bytes_used;
+    const std::size_t before = s.arena_bytes_used();
     Tensor w = tensor(w5_w, requires_grad), x = tensor(w5_x0, requires_grad);
     for (int k = 0; k < K; ++k) x = statement ? w5_body(X = x, W = w) : x + w * sin(x);
     const double nodes = statement ? double(K) : 3.0 * K;
     state.counters["tape_bytes_per_node"] =
-        double(s.arena_bytes_used - before) / nodes;
+        double(s.arena_bytes_used() - before) / nodes;
 }
 
 // W3: mean(x^2)

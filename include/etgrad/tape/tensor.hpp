@@ -191,7 +191,7 @@ struct ThreadState {
     std::vector<Node*> dying;
     bool releasing = false;
     bool grad_enabled = true;
-    std::size_t arena_bytes_used = 0;
+    std::size_t arena_bytes_before = 0;  // handed out before the current block's cursor
     char* arena_cursor = nullptr;  // the current block's next free byte, and its end
     char* arena_end = nullptr;
 
@@ -214,7 +214,6 @@ struct ThreadState {
     }
     void* arena_alloc(std::size_t bytes) {
         bytes = (bytes + 15) & ~std::size_t{15};
-        arena_bytes_used += bytes;
         if (std::size_t(arena_end - arena_cursor) >= bytes) {  // the common case
             void* p = arena_cursor;
             arena_cursor += bytes;
@@ -226,13 +225,16 @@ struct ThreadState {
         if (bytes > arena_block_size) {
             for (std::size_t i = 0; i < spare_big.size(); ++i)
                 if (spare_big[i].bytes >= bytes && spare_big[i].bytes <= 2 * bytes) {
+                    arena_bytes_before += bytes;
                     big_blocks.push_back(std::move(spare_big[i]));
                     spare_big.erase(spare_big.begin() + std::ptrdiff_t(i));
                     return big_blocks.back().p.get();
                 }
+            arena_bytes_before += bytes;
             big_blocks.push_back({bytes, std::unique_ptr<char[]>(new char[bytes])});
             return big_blocks.back().p.get();
         }
+        arena_bytes_before += current_block_bytes();
         if (arena_cursor) ++arena_block;  // the current block is full: move to the next
         if (arena_block == arena_blocks.size()) arena_blocks.emplace_back(new char[arena_block_size]);
         arena_cursor = arena_blocks[arena_block].get();
@@ -267,7 +269,15 @@ struct ThreadState {
     ThreadState(const ThreadState&) = delete;
     ThreadState& operator=(const ThreadState&) = delete;
 
+    std::size_t current_block_bytes() const noexcept {
+        return arena_cursor ? std::size_t(arena_cursor - arena_blocks[arena_block].get()) : 0;
+    }
+    /// Bytes the arena has handed out since the thread started (a statistic: not counted per
+    /// allocation, which is the op-by-op hot path).
+    std::size_t arena_bytes_used() const noexcept { return arena_bytes_before + current_block_bytes(); }
+
     void reset_arena() {
+        arena_bytes_before += current_block_bytes();
         arena_block = 0;
         arena_cursor = arena_blocks.empty() ? nullptr : arena_blocks[0].get();
         arena_end = arena_cursor ? arena_cursor + arena_block_size : nullptr;
