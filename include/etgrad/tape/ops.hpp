@@ -126,6 +126,12 @@ inline Tensor plain_scalar(double y) {
     out->local = y;
     return Tensor(out);
 }
+/// Unrolled by hand: constant indices let the compiler keep the operand arrays in registers.
+template <std::size_t N, std::size_t... I>
+[[gnu::always_inline]] inline void fill_scalar_inputs(ScalarInput* in, Impl* const (&impls)[N], const bool (&mask)[N],
+                                                      const double (&partials)[N], std::index_sequence<I...>) {
+    ((mask[I] ? (++impls[I]->refs, void(*in++ = {impls[I], partials[I]})) : void()), ...);
+}
 /// A scalar result with history: a scalar node with the active operands and their partials,
 /// its output record beside it. Inlined into its caller, so that the operand arrays stay in
 /// registers: read back from the stack after the node's stores, they stalled on 4 KiB aliasing
@@ -134,12 +140,7 @@ template <std::size_t N>
 [[gnu::always_inline]] inline Tensor scalar_result(const char* name, double y, Impl* const (&impls)[N], const bool (&mask)[N],
                      const double (&partials)[N], int n_active) {
     Node* node = make_scalar_node(name, n_active);
-    ScalarInput* in = node->scalar_inputs();
-    for (std::size_t i = 0; i < N; ++i)
-        if (mask[i]) {
-            ++impls[i]->refs;
-            *in++ = {impls[i], partials[i]};
-        }
+    fill_scalar_inputs(node->scalar_inputs(), impls, mask, partials, std::make_index_sequence<N>{});
     node->output()->local = y;
     return Tensor(node->output());
 }

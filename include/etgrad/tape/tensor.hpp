@@ -212,7 +212,7 @@ struct ThreadState {
         p->next_free = free_impls;
         free_impls = p;
     }
-    void* arena_alloc(std::size_t bytes) {
+    [[gnu::always_inline]] void* arena_alloc(std::size_t bytes) {
         bytes = (bytes + 15) & ~std::size_t{15};
         if (std::size_t(arena_end - arena_cursor) >= bytes) {  // the common case
             void* p = arena_cursor;
