@@ -85,13 +85,15 @@ struct Impl {  // what backward touches first, the shape last
         Node* grad_fn = nullptr;  // a counted ref
         Impl* next_free;          // the pool's free list, while dead
     };
-    Impl* grad = nullptr;   // a counted ref
-    double* data = &local;  // &local, owned heap storage (numel > 1), or the owner's storage
+    Impl* grad = nullptr;  // a counted ref
     union {
         double local = 0;
         Impl* owner;  // is_view: the record whose storage this shares; a counted ref
     };
+    double* data;  // &local, owned heap storage (numel > 1), or the owner's storage
     Shape shape;
+
+    Impl() noexcept { data = &local; }  // in the body: clang 14 misreads &local in an initializer as a read
 
     std::int64_t numel() const noexcept { return shape.numel(); }
     bool owns_heap() const noexcept { return data != &local && !is_view; }
