@@ -210,13 +210,15 @@ Tensor record(const char* name, const operand (&v)[N], Fn fn, bool mean = false)
         else if (v[i].shape.rows() == R && v[i].shape.cols() == C) stride[i] = 1;
         else contiguous = false;
     }
-    double* partial_out[N > 0 ? N : 1]{};
-    for (int j = 0; j < n_active; ++j) partial_out[j] = node->inputs()[j].partial;
+    double* partial_out[N > 0 ? N : 1]{};  // by operand (null: inactive)
+    for (int j = 0; j < n_active; ++j) partial_out[active[j]] = node->inputs()[j].partial;
     auto element = [&](std::int64_t k) {
         const double y = fn(values, partials, mask);
         if (mean) total += y;
         else out->data[k] = y;
-        for (int j = 0; j < n_active; ++j) partial_out[j][k] = partials[active[j]] * scale;
+        // constant indices (N is a constant): the arrays can live in registers, not on the stack
+        for (std::size_t i = 0; i < N; ++i)
+            if (mask[i]) partial_out[i][k] = partials[i] * scale;
     };
     if (contiguous) {
         for (std::int64_t k = 0; k < E; ++k) {
