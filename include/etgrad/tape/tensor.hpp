@@ -225,14 +225,13 @@ struct ThreadState {
     }
     [[gnu::noinline]] void* arena_alloc_slow(std::size_t bytes) {
         if (bytes > arena_block_size) {
+            arena_bytes_before += bytes;
             for (std::size_t i = 0; i < spare_big.size(); ++i)
                 if (spare_big[i].bytes >= bytes && spare_big[i].bytes <= 2 * bytes) {
-                    arena_bytes_before += bytes;
                     big_blocks.push_back(std::move(spare_big[i]));
                     spare_big.erase(spare_big.begin() + std::ptrdiff_t(i));
                     return big_blocks.back().p.get();
                 }
-            arena_bytes_before += bytes;
             big_blocks.push_back({bytes, std::unique_ptr<char[]>(new char[bytes])});
             return big_blocks.back().p.get();
         }
