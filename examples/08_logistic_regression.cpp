@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <etgrad/tape.hpp>
+#include <etgrad/optim.hpp>
 
 #include "side_by_side.hpp"
 

@@ -65,7 +65,7 @@ w5_result w5_tape_statement(double wv, double x0v, int K) {
 
 /// Tape bytes per recorded node: arena bytes (node, its output record, input edges, partials).
 void tape_memory(benchmark::State& state, int K, bool statement) {
-    auto& s = tape_detail::state();
+    auto& s = detail::state();
     const std::size_t before = s.arena_bytes_used();
     Tensor w = tensor(w5_w, requires_grad), x = tensor(w5_x0, requires_grad);
     for (int k = 0; k < K; ++k) x = statement ? w5_body(X = x, W = w) : x + w * sin(x);

@@ -1,5 +1,7 @@
-/// @file etgrad.hpp  Everything: the static engine, symbolic derivatives and the runtime tape.
+/// @file etgrad.hpp  Everything: the static engine, symbolic derivatives, the runtime tape and
+/// its optimizers.
 #pragma once
+#include <etgrad/optim.hpp>
 #include <etgrad/static.hpp>
 #include <etgrad/symbolic.hpp>
 #include <etgrad/tape.hpp>

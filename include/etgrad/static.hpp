@@ -9,5 +9,5 @@
 #include <etgrad/ops/activation.hpp>
 #include <etgrad/ops/clamp.hpp>
 #include <etgrad/ops/loss.hpp>
-#include <etgrad/numeric/evaluate.hpp>
-#include <etgrad/numeric/gradient.hpp>
+#include <etgrad/static/evaluate.hpp>
+#include <etgrad/static/gradient.hpp>

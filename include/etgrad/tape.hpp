@@ -1,9 +1,10 @@
-/// @file tape.hpp  The runtime tape: Tensor with PyTorch's autograd semantics, ops reading the
-/// static engine's op rules, reductions, printing, no_grad_guard and optim::sgd.
+/// @file tape.hpp  The runtime tape: Tensor with PyTorch's autograd semantics, every op of the
+/// static engine on tensors (reading the same op rules), reductions, printing and no_grad_guard.
 #pragma once
 #include <etgrad/static.hpp>
-#include <etgrad/tape/tensor.hpp>
+#include <etgrad/tape/backward.hpp>
+#include <etgrad/tape/factory.hpp>
 #include <etgrad/tape/ops.hpp>
-#include <etgrad/tape/reduce.hpp>
 #include <etgrad/tape/print.hpp>
-#include <etgrad/optim/sgd.hpp>
+#include <etgrad/tape/reduce.hpp>
+#include <etgrad/tape/tensor.hpp>

@@ -4,8 +4,8 @@
 #include <cstring>
 #include <limits>
 
-#include <etgrad/numeric/cx_math.hpp>
-#include <etgrad/numeric/math.hpp>
+#include <etgrad/math/constexpr.hpp>
+#include <etgrad/math/scalar.hpp>
 
 #include "catch.hpp"
 

@@ -92,7 +92,7 @@ TEST_CASE("every op on the tape equals the static sweep", "[tape][ops]") {
                    {-1.0, -1.0, -1.0, -1.0, -1.0}, {1.0, 1.0, 1.0, 1.0, 1.0});
     same_as_static("min", [](auto a, auto b, auto) { return min(a, b); }, {1.0, 2.0, 3.0}, {2.0, 2.0, 2.0}, {0, 0, 0});
     same_as_static("max", [](auto a, auto b, auto) { return max(a, b); }, {1.0, 2.0, 3.0}, {2.0, 2.0, 2.0}, {0, 0, 0});
-    same_as_static("step", [](auto a, auto, auto) { return step(a) * a; }, xs, xs, xs);
+    same_as_static("step", [](auto a, auto, auto) { return detail::step(a) * a; }, xs, xs, xs);
     // losses reduce to their mean on tensors, so they are compared on scalars here
     same_as_static("bce", [](auto a, auto b, auto) { return bce(a, b); }, probs, labels, xs, false);
     same_as_static("bce_with_logits", [](auto a, auto b, auto) { return bce_with_logits(a, b); }, xs, labels, xs, false);
@@ -148,10 +148,10 @@ TEST_CASE("a static expression on tensors is ONE node, elementwise over vectors"
     constexpr auto W = var<"w">;
     Tensor x = tensor({0.5, 1.0, -2.0}, requires_grad);
     Tensor w = tensor(0.3, requires_grad);
-    const std::size_t nodes_before = tape_detail::state().live_nodes;
+    const std::size_t nodes_before = detail::state().live_nodes;
     Tensor s = (X + W * sin(X))(X = x, W = w);  // broadcast w over x
     CHECK(s.grad_fn() == "ExprBackward0");
-    CHECK(tape_detail::state().live_nodes == nodes_before + 1);
+    CHECK(detail::state().live_nodes == nodes_before + 1);
     sum(s).backward();
     const auto gx = x.grad().to_vector();
     double gw = 0;

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include <etgrad/tape.hpp>
+#include <etgrad/optim.hpp>
 
 #include "catch.hpp"
 
@@ -329,7 +330,7 @@ TEST_CASE("a 20,000-op graph is built, differentiated and freed in constant stac
     for (int k = 0; k < 20000; ++k) y = y * 1.0 + w;
     y = Tensor{};
     x = Tensor{};  // x still held its (freed) node
-    CHECK(tape_detail::state().live_nodes == 0);
+    CHECK(detail::state().live_nodes == 0);
 }
 
 TEST_CASE("records that outlive their graph, and a retained non-leaf that dies first", "[tape][rules]") {
@@ -341,7 +342,7 @@ TEST_CASE("records that outlive their graph, and a retained non-leaf that dies f
         y.backward();
         CHECK(x.grad().item() == 4.0);
     }
-    CHECK(tape_detail::state().live_nodes == 1);  // y's node, freed of its inputs, held by y's record
+    CHECK(detail::state().live_nodes == 1);  // y's node, freed of its inputs, held by y's record
     for (int k = 0; k < 3; ++k) {  // new graphs while the old record is alive: it keeps its value
         Tensor z = tensor(1.0, requires_grad);
         Tensor u = sin(z) * d;
@@ -350,7 +351,7 @@ TEST_CASE("records that outlive their graph, and a retained non-leaf that dies f
     }
     CHECK(d.item() == 4.0);
     d = Tensor{};
-    CHECK(tape_detail::state().live_nodes == 0);
+    CHECK(detail::state().live_nodes == 0);
 
     Tensor x = tensor(0.5, requires_grad);
     Tensor z;
@@ -379,5 +380,5 @@ TEST_CASE("large tensors reuse their storage across steps, never its old content
         CHECK(g.back() == double(step));
         CHECK(std::count(g.begin(), g.end(), double(step)) == n);
     }
-    CHECK(tape_detail::state().live_nodes == 0);
+    CHECK(detail::state().live_nodes == 0);
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <etgrad/tape.hpp>
+#include <etgrad/optim.hpp>
 
 #include "catch.hpp"
 

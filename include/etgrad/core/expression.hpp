@@ -8,19 +8,12 @@
 
 #include <etgrad/core/errors.hpp>
 #include <etgrad/core/fixed_string.hpp>
+#include <etgrad/core/traits.hpp>
 
 namespace etgrad {
 
 template <class Derived>
 struct expr_base;
-template <fixed_string Name>
-struct variable;
-template <class V>
-struct constant;
-template <std::intmax_t N, std::intmax_t D>
-struct rational;
-template <class Op, class... Cs>
-struct node;
 template <fixed_string Name, class V>
 struct binding;
 
@@ -78,7 +71,7 @@ struct binding {
 template <class Derived>
 struct expr_base {
     template <class... B>
-    constexpr auto operator()(const B&... b) const;  // numeric/evaluate.hpp
+    constexpr auto operator()(const B&... b) const;  // static/evaluate.hpp
 };
 
 /// A variable named at compile time: `constexpr auto x = var<"x">;`. An empty literal type.
@@ -159,22 +152,6 @@ constexpr const auto& child(const node<Op, Cs...>& n) noexcept {
 }
 
 namespace detail {
-/// What kind of expression E is (variables and nodes; the rest are constants).
-template <class E>
-struct kind {
-    static constexpr bool is_variable = false, is_node = false;
-};
-template <fixed_string N>
-struct kind<variable<N>> {
-    static constexpr bool is_variable = true, is_node = false;
-};
-template <class Op, class... Cs>
-struct kind<node<Op, Cs...>> {
-    static constexpr bool is_variable = false, is_node = true;
-};
-
-}  // namespace detail
-
 /// A number becomes a run-time constant; an expression stays itself.
 template <class A>
 constexpr auto as_expr(const A& a) {
@@ -186,7 +163,6 @@ constexpr auto as_expr(const A& a) {
 template <class A>
 using expr_t = decltype(as_expr(std::declval<const A&>()));
 
-namespace detail {
 struct tape_tag;
 /// tape_tag, named through a dependent type so a later specialisation is still seen.
 template <class>
@@ -221,23 +197,7 @@ constexpr auto apply(const A&... a) {
     else if constexpr ((tensor_like<A> || ...))
         return detail::tensor_apply<Op>::call(a...);
     else
-        return node<Op, expr_t<A>...>(as_expr(a)...);
-}
-
-/// `num<N, D>(like)`: the constant N/D in the kind of `like`: a number of its type, or the
-/// compile-time constant c<N, D> when `like` is an expression. Op rules use it so that one
-/// rule serves numbers (numeric sweep, tape) and expressions (symbolic derivatives).
-template <std::intmax_t N, std::intmax_t D = 1, class L>
-constexpr auto num(const L&) {
-    if constexpr (expression<L>) {
-        return c<N, D>;
-    } else {
-        using T = std::conditional_t<std::is_integral_v<L>, double, L>;
-        if constexpr (D == 1)
-            return static_cast<T>(N);
-        else
-            return static_cast<T>(N) / static_cast<T>(D);
-    }
+        return node<Op, detail::expr_t<A>...>(detail::as_expr(a)...);
 }
 
 /// `wrt(w, b)`: the variables to differentiate with respect to.
@@ -248,14 +208,13 @@ constexpr wrt_list<Names...> wrt(variable<Names>...) noexcept {
     return {};
 }
 
-inline namespace literals {
-namespace detail_lit {
-struct parsed {
+namespace detail {
+struct parsed_literal {
     std::intmax_t n;
     std::intmax_t d;
 };
 template <char... Cs>
-constexpr parsed parse() {
+constexpr parsed_literal parse_literal() {
     constexpr char s[] = {Cs...};
     std::intmax_t n = 0, d = 1;
     bool frac = false;
@@ -271,12 +230,13 @@ constexpr parsed parse() {
     }
     return {n, d};
 }
-}  // namespace detail_lit
+}  // namespace detail
 
+inline namespace literals {
 /// `2_c`, `0.5_c`: compile-time rational constants.
 template <char... Cs>
 constexpr auto operator""_c() {
-    constexpr auto p = detail_lit::parse<Cs...>();
+    constexpr auto p = detail::parse_literal<Cs...>();
     return c<p.n, p.d>;
 }
 }  // namespace literals

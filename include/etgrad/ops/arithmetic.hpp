@@ -1,14 +1,78 @@
 /// @file arithmetic.hpp  + - * / and unary minus.
 #pragma once
+#include <cstddef>
+
 #include <etgrad/core/expression.hpp>
+#include <etgrad/core/op.hpp>
+#include <etgrad/math/scalar.hpp>
 
 namespace etgrad {
 
-struct add_op;
-struct sub_op;
-struct mul_op;
-struct div_op;
-struct neg_op;
+// Each rule: value(args...) and partial<I>(y, args...) = d y / d arg_I, written with the
+// output y where that is cheaper. The same rule serves numbers and expressions.
+struct add_op {
+    static constexpr char name[] = "add";
+    static constexpr notation form = notation::sum;
+    static constexpr char infix[] = "+";
+    static constexpr char latex[] = " + ";
+    static constexpr char grad_fn[] = "AddBackward0";
+    template <class A, class B>
+    static constexpr auto value(A a, B b) { return a + b; }
+    template <std::size_t I, class Y, class A, class B>
+    static constexpr auto partial(const Y& y, const A&, const B&) { return math::num<1>(y); }
+};
+struct sub_op {
+    static constexpr char name[] = "sub";
+    static constexpr notation form = notation::difference;
+    static constexpr char infix[] = "-";
+    static constexpr char latex[] = " - ";
+    static constexpr char grad_fn[] = "SubBackward0";
+    template <class A, class B>
+    static constexpr auto value(A a, B b) { return a - b; }
+    template <std::size_t I, class Y, class A, class B>
+    static constexpr auto partial(const Y& y, const A&, const B&) {
+        if constexpr (I == 0) return math::num<1>(y);
+        else return math::num<-1>(y);
+    }
+};
+struct mul_op {
+    static constexpr char name[] = "mul";
+    static constexpr notation form = notation::product;
+    static constexpr char infix[] = "*";
+    static constexpr char latex[] = " \\cdot ";
+    static constexpr char grad_fn[] = "MulBackward0";
+    template <class A, class B>
+    static constexpr auto value(A a, B b) { return a * b; }
+    template <std::size_t I, class Y, class A, class B>
+    static constexpr auto partial(const Y&, const A& a, const B& b) {
+        if constexpr (I == 0) return b;
+        else return a;
+    }
+};
+struct div_op {
+    static constexpr char name[] = "div";
+    static constexpr notation form = notation::quotient;
+    static constexpr char infix[] = "/";
+    static constexpr char grad_fn[] = "DivBackward0";
+    template <class A, class B>
+    static constexpr auto value(A a, B b) { return a / b; }
+    // d(a/b)/da = 1/b,  d(a/b)/db = -y/b
+    template <std::size_t I, class Y, class A, class B>
+    static constexpr auto partial(const Y& y, const A&, const B& b) {
+        if constexpr (I == 0) return math::num<1>(y) / b;
+        else return -y / b;
+    }
+};
+struct neg_op {
+    static constexpr char name[] = "neg";
+    static constexpr notation form = notation::negation;
+    static constexpr char infix[] = "-";
+    static constexpr char grad_fn[] = "NegBackward0";
+    template <class A>
+    static constexpr auto value(A a) { return -a; }
+    template <std::size_t I, class Y, class A>
+    static constexpr auto partial(const Y& y, const A&) { return math::num<-1>(y); }
+};
 
 /// Both operands are etgrad operands and at least one is not a plain number.
 template <class A, class B>
@@ -39,53 +103,5 @@ template <class A>
 constexpr auto operator-(const A& a) {
     return apply<neg_op>(a);
 }
-
-// Each rule: value(args...) and partial<I>(y, args...) = d y / d arg_I, written with the
-// output y where that is cheaper. The same rule serves numbers and expressions.
-struct add_op {
-    static constexpr char name[] = "+";
-    template <class A, class B>
-    static constexpr auto value(A a, B b) { return a + b; }
-    template <std::size_t I, class Y, class A, class B>
-    static constexpr auto partial(const Y& y, const A&, const B&) { return num<1>(y); }
-};
-struct sub_op {
-    static constexpr char name[] = "-";
-    template <class A, class B>
-    static constexpr auto value(A a, B b) { return a - b; }
-    template <std::size_t I, class Y, class A, class B>
-    static constexpr auto partial(const Y& y, const A&, const B&) {
-        if constexpr (I == 0) return num<1>(y);
-        else return num<-1>(y);
-    }
-};
-struct mul_op {
-    static constexpr char name[] = "*";
-    template <class A, class B>
-    static constexpr auto value(A a, B b) { return a * b; }
-    template <std::size_t I, class Y, class A, class B>
-    static constexpr auto partial(const Y&, const A& a, const B& b) {
-        if constexpr (I == 0) return b;
-        else return a;
-    }
-};
-struct div_op {
-    static constexpr char name[] = "/";
-    template <class A, class B>
-    static constexpr auto value(A a, B b) { return a / b; }
-    // d(a/b)/da = 1/b,  d(a/b)/db = -y/b
-    template <std::size_t I, class Y, class A, class B>
-    static constexpr auto partial(const Y& y, const A&, const B& b) {
-        if constexpr (I == 0) return num<1>(y) / b;
-        else return -y / b;
-    }
-};
-struct neg_op {
-    static constexpr char name[] = "neg";
-    template <class A>
-    static constexpr auto value(A a) { return -a; }
-    template <std::size_t I, class Y, class A>
-    static constexpr auto partial(const Y& y, const A&) { return num<-1>(y); }
-};
 
 }  // namespace etgrad

@@ -1,71 +1,79 @@
-/// @file elementary.hpp  exp, log, log1p, sqrt, square, pow.
+/// @file elementary.hpp  exp, log, log1p, sqrt, pow, square.
 #pragma once
+#include <cstddef>
 #include <type_traits>
 
 #include <etgrad/core/expression.hpp>
-#include <etgrad/numeric/math.hpp>
+#include <etgrad/core/op.hpp>
+#include <etgrad/math/scalar.hpp>
 #include <etgrad/ops/arithmetic.hpp>
 
 namespace etgrad {
 
-struct exp_op;
-struct log_op;
-struct log1p_op;
-struct sqrt_op;
-struct square_op;
-struct pow_op;
-
-template <operand A>
-constexpr auto exp(const A& a) { return apply<exp_op>(a); }
-template <operand A>
-constexpr auto log(const A& a) { return apply<log_op>(a); }
-template <operand A>
-constexpr auto log1p(const A& a) { return apply<log1p_op>(a); }
-template <operand A>
-constexpr auto sqrt(const A& a) { return apply<sqrt_op>(a); }
-template <operand A>
-constexpr auto square(const A& a) { return apply<square_op>(a); }
-/// pow(a, b): an integer exponent (int, c<2>, 2_c) is evaluated by multiplication.
-template <operand A, operand B>
-constexpr auto pow(const A& a, const B& b) { return apply<pow_op>(a, b); }
-
 struct exp_op {
     static constexpr char name[] = "exp";
+    static constexpr char latex[] = "\\exp";
+    static constexpr exact_point exact[] = {{{0}, {1}}};
+    static constexpr bool never_zero = true;
     template <class A>
     static constexpr auto value(A a) { return math::exp(a); }
     template <std::size_t I, class Y, class A>
     static constexpr auto partial(const Y& y, const A&) { return y; }  // exp' = exp, reusing the output
 };
+/// e^a
+template <class A>
+    requires operand<A>
+constexpr auto exp(A a) { return apply<exp_op>(a); }
+
 struct log_op {
     static constexpr char name[] = "log";
+    static constexpr char latex[] = "\\log";
+    static constexpr exact_point exact[] = {{{1}, {0}}};
     template <class A>
     static constexpr auto value(A a) { return math::log(a); }
     template <std::size_t I, class Y, class A>
-    static constexpr auto partial(const Y&, const A& a) { return num<1>(a) / a; }
+    static constexpr auto partial(const Y&, const A& a) { return math::num<1>(a) / a; }
 };
+/// The natural logarithm.
+template <class A>
+    requires operand<A>
+constexpr auto log(A a) { return apply<log_op>(a); }
+
 struct log1p_op {
     static constexpr char name[] = "log1p";
+    static constexpr char grad_fn[] = "Log1PBackward0";
+    static constexpr exact_point exact[] = {{{0}, {0}}};
     template <class A>
     static constexpr auto value(A a) { return math::log1p(a); }
     template <std::size_t I, class Y, class A>
-    static constexpr auto partial(const Y&, const A& a) { return num<1>(a) / (num<1>(a) + a); }
+    static constexpr auto partial(const Y&, const A& a) { return math::num<1>(a) / (math::num<1>(a) + a); }
 };
+/// log(1 + a), accurate for small a.
+template <class A>
+    requires operand<A>
+constexpr auto log1p(A a) { return apply<log1p_op>(a); }
+
 struct sqrt_op {
     static constexpr char name[] = "sqrt";
+    static constexpr char latex[] = "\\sqrt{#1}";
+    static constexpr exact_point exact[] = {{{0}, {0}}, {{1}, {1}}};
     template <class A>
     static constexpr auto value(A a) { return math::sqrt(a); }
     template <std::size_t I, class Y, class A>
-    static constexpr auto partial(const Y& y, const A&) { return num<1, 2>(y) / y; }  // 1/(2 sqrt a)
+    static constexpr auto partial(const Y& y, const A&) { return math::num<1, 2>(y) / y; }  // 1/(2 sqrt a)
 };
-struct square_op {
-    static constexpr char name[] = "square";
-    template <class A>
-    static constexpr auto value(A a) { return a * a; }
-    template <std::size_t I, class Y, class A>
-    static constexpr auto partial(const Y&, const A& a) { return num<2>(a) * a; }
-};
+template <class A>
+    requires operand<A>
+constexpr auto sqrt(A a) { return apply<sqrt_op>(a); }
+
 struct pow_op {
     static constexpr char name[] = "pow";
+    static constexpr notation form = notation::power;
+    static constexpr char infix[] = "^";
+    /// PowBackward1 when the exponent is a tensor.
+    template <class A, class B>
+    static constexpr const char* grad_fn_for() { return arithmetic<B> ? "PowBackward0" : "PowBackward1"; }
+
     template <class A, class B>
     static constexpr auto value(A a, B b) {
         if constexpr (std::is_integral_v<B>)
@@ -83,16 +91,35 @@ struct pow_op {
             using R = decltype(value(a, b));
             if (b == B(0)) return R(0);
             if constexpr (std::is_integral_v<B>) return R(R(b) * math::ipow(a, b - 1));
-            else return R(b * math::pow(a, b - num<1>(b)));
+            else return R(b * math::pow(a, b - math::num<1>(b)));
         } else if constexpr (I == 0) {
-            return b * pow(a, b - num<1>(b));
+            return b * apply<pow_op>(a, b - math::num<1>(b));
         } else if constexpr (arithmetic<A> && arithmetic<B>) {  // PyTorch: 0 where a = 0 and b >= 0
             using R = decltype(value(a, b));
-            return (a == A(0) && b >= B(0)) ? R(0) : R(y * log(a));
+            return (a == A(0) && b >= B(0)) ? R(0) : R(y * math::log(a));
         } else {
             return y * log(a);
         }
     }
 };
+/// a^b: an integer exponent (int, c<2>, 2_c) is evaluated by multiplication.
+template <class A, class B>
+    requires operand<A> && operand<B>
+constexpr auto pow(A a, B b) { return apply<pow_op>(a, b); }
+
+struct square_op {
+    static constexpr char name[] = "square";
+    static constexpr char grad_fn[] = "PowBackward0";  // torch.square is pow(a, 2)
+    template <class A>
+    static constexpr auto value(A a) { return a * a; }
+    template <std::size_t I, class Y, class A>
+    static constexpr auto partial(const Y&, const A& a) { return math::num<2>(a) * a; }
+    template <class A>
+    static constexpr auto rewrite(const A& a) { return apply<pow_op>(a, c<2>); }
+};
+/// a * a
+template <class A>
+    requires operand<A>
+constexpr auto square(A a) { return apply<square_op>(a); }
 
 }  // namespace etgrad

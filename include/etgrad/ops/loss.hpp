@@ -1,7 +1,12 @@
-/// @file loss.hpp  Fused losses: bce, bce_with_logits, mse. Each is one op with its own partials.
+/// @file loss.hpp  Fused losses: bce, bce_with_logits, mse. Each is one op with its own
+/// partials; on tensors each returns the mean over elements, as PyTorch's losses do.
 #pragma once
+#include <cstddef>
+
 #include <etgrad/core/expression.hpp>
-#include <etgrad/numeric/math.hpp>
+#include <etgrad/core/op.hpp>
+#include <etgrad/core/traits.hpp>
+#include <etgrad/math/scalar.hpp>
 #include <etgrad/ops/activation.hpp>
 #include <etgrad/ops/arithmetic.hpp>
 #include <etgrad/ops/clamp.hpp>
@@ -10,31 +15,18 @@
 
 namespace etgrad {
 
-struct bce_op;
-struct bce_with_logits_op;
-struct mse_op;
-
-/// Binary cross-entropy of a probability p against a target y, with p clamped to
-/// [1e-8, 1 - 1e-8] as in the seed notebooks.
-template <operand P, operand Y>
-constexpr auto bce(const P& p, const Y& y) { return apply<bce_op>(p, y); }
-/// Binary cross-entropy of a logit z: bce(sigmoid(z), y) without overflow for any z.
-template <operand Z, operand Y>
-constexpr auto bce_with_logits(const Z& z, const Y& y) { return apply<bce_with_logits_op>(z, y); }
-/// Squared error (a - b)^2 (on tensors: its mean).
-template <operand A, operand B>
-constexpr auto mse(const A& a, const B& b) { return apply<mse_op>(a, b); }
-
 struct bce_op {
     static constexpr char name[] = "bce";
+    static constexpr char grad_fn[] = "BinaryCrossEntropyBackward0";
+    static constexpr bool reduces_to_mean = true;
     template <class L>
-    static constexpr auto lo(const L& l) { return num<1, 100000000>(l); }
+    static constexpr auto lo(const L& l) { return math::num<1, 100000000>(l); }
     template <class L>
-    static constexpr auto hi(const L& l) { return num<99999999, 100000000>(l); }
+    static constexpr auto hi(const L& l) { return math::num<99999999, 100000000>(l); }
 
     template <class P, class Y>
     static constexpr auto value(P p, Y y) {
-        using R = detail::real_common_t<P, Y>;
+        using R = detail::real_t<P, Y>;
         R pc = clamp_op::value(R(p), lo(R()), hi(R()));
         return -(R(y) * math::log(pc) + (R(1) - R(y)) * math::log(R(1) - pc));
     }
@@ -42,16 +34,25 @@ struct bce_op {
     template <std::size_t I, class Yv, class P, class Y>
     static constexpr auto partial(const Yv&, const P& p, const Y& y) {
         auto pc = clamp(p, lo(p), hi(p));
-        if constexpr (I == 0) return where_in_interval(p, lo(p), hi(p), (pc - y) / (pc * (num<1>(p) - pc)));
-        else return log(num<1>(p) - pc) - log(pc);
+        if constexpr (I == 0)
+            return detail::where_in_interval(p, lo(p), hi(p), (pc - y) / (pc * (math::num<1>(p) - pc)));
+        else return log(math::num<1>(p) - pc) - log(pc);
     }
 };
+/// Binary cross-entropy of a probability p against a target y, with p clamped to
+/// [1e-8, 1 - 1e-8] (zero gradient outside).
+template <class P, class Y>
+    requires operand<P> && operand<Y>
+constexpr auto bce(P p, Y y) { return apply<bce_op>(p, y); }
+
 struct bce_with_logits_op {
     static constexpr char name[] = "bce_with_logits";
+    static constexpr char grad_fn[] = "BinaryCrossEntropyWithLogitsBackward0";
+    static constexpr bool reduces_to_mean = true;
     // max(z, 0) - z y + log(1 + e^-|z|): no overflow for any z
     template <class Z, class Y>
     static constexpr auto value(Z z, Y y) {
-        using R = detail::real_common_t<Z, Y>;
+        using R = detail::real_t<Z, Y>;
         R zr = R(z), az = zr < R(0) ? -zr : zr;
         return (zr > R(0) ? zr : R(0)) - zr * R(y) + math::log1p(math::exp(-az));
     }
@@ -61,15 +62,26 @@ struct bce_with_logits_op {
         else return -z;
     }
 };
+/// Binary cross-entropy of a logit z: bce(sigmoid(z), y) without overflow for any z.
+template <class Z, class Y>
+    requires operand<Z> && operand<Y>
+constexpr auto bce_with_logits(Z z, Y y) { return apply<bce_with_logits_op>(z, y); }
+
 struct mse_op {
     static constexpr char name[] = "mse";
+    static constexpr char grad_fn[] = "MseLossBackward0";
+    static constexpr bool reduces_to_mean = true;
     template <class A, class B>
     static constexpr auto value(A a, B b) { return (a - b) * (a - b); }
     template <std::size_t I, class Y, class A, class B>
     static constexpr auto partial(const Y&, const A& a, const B& b) {
-        if constexpr (I == 0) return num<2>(a) * (a - b);
-        else return num<-2>(a) * (a - b);
+        if constexpr (I == 0) return math::num<2>(a) * (a - b);
+        else return math::num<-2>(a) * (a - b);
     }
 };
+/// Squared error (a - b)^2 (on tensors: its mean).
+template <class A, class B>
+    requires operand<A> && operand<B>
+constexpr auto mse(A a, B b) { return apply<mse_op>(a, b); }
 
 }  // namespace etgrad

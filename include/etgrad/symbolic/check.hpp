@@ -10,7 +10,7 @@
 #include <boost/hana/basic_tuple.hpp>
 
 #include <etgrad/core/expression.hpp>
-#include <etgrad/numeric/evaluate.hpp>
+#include <etgrad/static/evaluate.hpp>
 #include <etgrad/symbolic/derivative.hpp>
 #include <etgrad/symbolic/notation.hpp>
 

@@ -9,8 +9,8 @@
 #include <utility>
 
 #include <etgrad/core/expression.hpp>
-#include <etgrad/numeric/bindings.hpp>
-#include <etgrad/numeric/evaluate.hpp>
+#include <etgrad/static/bindings.hpp>
+#include <etgrad/static/evaluate.hpp>
 #include <etgrad/symbolic/canonical.hpp>
 
 namespace etgrad {
@@ -18,7 +18,7 @@ namespace etgrad {
 /// The canonical form of e (see canonical.hpp): equal formulas get equal types.
 template <expression E>
 constexpr auto simplify(const E& e) {
-    return detail::canon::canon(e);
+    return detail::canon(e);
 }
 
 namespace detail {
@@ -33,8 +33,8 @@ constexpr auto derive_child(const node<Op, Cs...>& e, std::index_sequence<J...>)
         return c<0>;
     } else {
         // chain rule: (local partial from the op's rule) * (derivative of the operand)
-        const auto partial = canon::canon(Op::template partial<I>(e, child<J>(e)...));
-        return canon::mul_c(partial, derive<N>(child<I>(e)));
+        const auto partial = canon(Op::template partial<I>(e, child<J>(e)...));
+        return mul_c(partial, derive<N>(child<I>(e)));
     }
 }
 template <class A>
@@ -43,7 +43,7 @@ constexpr auto sum_canonical(const A& a) {
 }
 template <class A, class B, class... R>
 constexpr auto sum_canonical(const A& a, const B& b, const R&... r) {
-    return sum_canonical(canon::add_c(a, b), r...);
+    return sum_canonical(add_c(a, b), r...);
 }
 template <fixed_string N, class E, std::size_t... I>
 constexpr auto derive_node(const E& e, std::index_sequence<I...> is) {

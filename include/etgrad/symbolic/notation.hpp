@@ -1,14 +1,15 @@
-/// @file notation.hpp  How expressions are written: infix with minimal parentheses, in one
-/// constexpr printer shared by compile-time names (run-time constants print as '#') and
-/// run-time printing (print.hpp supplies a writer that prints their values).
+/// @file notation.hpp  How expressions are written: one constexpr walk that decides structure
+/// (minimal parentheses, signs, quotients, powers) from each op's notation, and writers that
+/// spell it. Here the compile-time writers behind name_of (run-time constants print as '#');
+/// print.hpp adds the run-time infix and LaTeX writers.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
 
 #include <etgrad/core/expression.hpp>
-#include <etgrad/ops/arithmetic.hpp>
-#include <etgrad/ops/elementary.hpp>
+#include <etgrad/core/op.hpp>
+#include <etgrad/core/traits.hpp>
 
 namespace etgrad::detail {
 
@@ -16,64 +17,33 @@ namespace etgrad::detail {
 inline constexpr int p_sum = 2, p_neg = 3, p_product = 4, p_power = 8, p_atom = 10;
 
 template <class E>
-struct is_rational_t : std::false_type {};
-template <std::intmax_t N, std::intmax_t D>
-struct is_rational_t<rational<N, D>> : std::true_type {};
-template <class E>
-inline constexpr bool is_rational_v = is_rational_t<E>::value;
-
-template <class E>
-struct is_constant_t : std::false_type {};
-template <class V>
-struct is_constant_t<constant<V>> : std::true_type {};
-template <class E>
-inline constexpr bool is_constant_v = is_constant_t<E>::value;
-
-template <class E, class Op>
-struct is_op_t : std::false_type {};
-template <class Op, class... Cs>
-struct is_op_t<node<Op, Cs...>, Op> : std::true_type {};
-template <class E, class Op>
-inline constexpr bool is_op_v = is_op_t<E, Op>::value;
-
-template <class E>
-using child0_t = std::remove_cvref_t<decltype(child<0>(std::declval<const E&>()))>;
-template <class E>
-using child1_t = std::remove_cvref_t<decltype(child<1>(std::declval<const E&>()))>;
-
-template <class E>
 constexpr bool negative_rational() {
     if constexpr (is_rational_v<E>) return E::num < 0;
     else return false;
 }
-/// mul(c<N, D>, M) with N < 0: a term displayed with a leading minus.
+/// A product c<N, D> * M with N < 0: a term displayed with a leading minus.
 template <class E>
 constexpr bool negative_term() {
-    if constexpr (is_op_v<E, mul_op>) return negative_rational<child0_t<E>>();
+    if constexpr (written_as<E, notation::product>()) return negative_rational<child_t<0, E>>();
     else return false;
 }
-/// pow(B, c<N, D>) with N < 0: displayed as 1/B^(-N/D).
+/// A power B^c<N, D> with N < 0: displayed as 1/B^(-N/D).
 template <class E>
 constexpr bool negative_power() {
-    if constexpr (is_op_v<E, pow_op>) return negative_rational<child1_t<E>>();
+    if constexpr (written_as<E, notation::power>()) return negative_rational<child_t<1, E>>();
     else return false;
 }
-/// mul(A, pow(B, c<N, D>)) with N < 0: displayed as a quotient.
+/// A product A * B^c<N, D> with N < 0: displayed as a quotient.
 template <class E>
 constexpr bool quotient_display() {
-    if constexpr (is_op_v<E, mul_op> && !negative_term<E>()) {
-        using R = child1_t<E>;
-        if constexpr (is_op_v<R, pow_op>) return negative_rational<child1_t<R>>();
-        else return false;
-    } else {
-        return false;
-    }
+    if constexpr (written_as<E, notation::product>() && !negative_term<E>()) return negative_power<child_t<1, E>>();
+    else return false;
 }
 
 /// A child of *e, or a null pointer of the child's type when printing a type alone.
 template <std::size_t I, class E>
 constexpr auto child_ptr(const E* e) {
-    using C = std::remove_cvref_t<decltype(child<I>(*e))>;
+    using C = child_t<I, E>;
     return e ? &child<I>(*e) : static_cast<const C*>(nullptr);
 }
 
@@ -86,12 +56,12 @@ constexpr int display_prec(const E* e) {
     } else if constexpr (is_constant_v<E>) {
         return (e && e->value < 0) ? p_neg : p_atom;
     } else if constexpr (kind<E>::is_node) {
-        using Op = typename E::op;
-        if constexpr (std::is_same_v<Op, add_op> || std::is_same_v<Op, sub_op>) return p_sum;
-        else if constexpr (std::is_same_v<Op, mul_op>) return negative_term<E>() ? p_neg : p_product;
-        else if constexpr (std::is_same_v<Op, div_op>) return p_product;
-        else if constexpr (std::is_same_v<Op, neg_op>) return p_neg;
-        else if constexpr (std::is_same_v<Op, pow_op>) return negative_rational<child1_t<E>>() ? p_product : p_power;
+        constexpr notation n = notation_of<op_t<E>>();
+        if constexpr (n == notation::sum || n == notation::difference) return p_sum;
+        else if constexpr (n == notation::product) return negative_term<E>() ? p_neg : p_product;
+        else if constexpr (n == notation::quotient) return p_product;
+        else if constexpr (n == notation::negation) return p_neg;
+        else if constexpr (n == notation::power) return negative_power<E>() ? p_product : p_power;
         else return p_atom;
     } else {
         return p_atom;
@@ -113,98 +83,119 @@ constexpr void put_int(W& w, std::intmax_t v) {
     while (n) w.put(buf[--n]);
 }
 
+/// The operator of an infix op as this writer spells it.
+template <class Op, class W>
+constexpr const char* symbol() {
+    if constexpr (W::latex) return latex_of<Op>();
+    else return infix_of<Op>();
+}
+
+template <class W>
+constexpr void open_paren(W& w) {
+    if constexpr (W::latex) w.put("\\left(");
+    else w.put('(');
+}
+template <class W>
+constexpr void close_paren(W& w) {
+    if constexpr (W::latex) w.put("\\right)");
+    else w.put(')');
+}
+
 template <class W, class E>
 constexpr void print(W& w, const E* e, int min_prec);
 
 template <class W, class E>
 constexpr void print_in(W& w, const E* e, int min_prec) {  // parenthesised when it binds looser than min_prec
     const bool parens = display_prec(e) < min_prec;
-    if (parens) w.put('(');
+    if (parens) open_paren(w);
     print(w, e, parens ? 0 : min_prec);
-    if (parens) w.put(')');
+    if (parens) close_paren(w);
 }
 
-/// `B^(r)` for a rational r > 0 (r == 1 prints B alone, as the right operand of '/').
+template <class W, std::intmax_t N, std::intmax_t D>
+constexpr void print_rational(W& w) {
+    if constexpr (W::latex && D != 1) {
+        if constexpr (N < 0) w.put('-');
+        w.put("\\frac{");
+        put_int(w, N < 0 ? -N : N);
+        w.put("}{");
+        put_int(w, D);
+        w.put('}');
+    } else {
+        put_int(w, N);
+        if constexpr (D != 1) {
+            w.put('/');
+            put_int(w, D);
+        }
+    }
+}
+
+/// `B^(r)` for a rational r > 0, as the denominator of a quotient (r == 1 prints B alone).
 template <class W, class B, std::intmax_t N, std::intmax_t D>
-constexpr void print_power(W& w, const B* b, rational<N, D>) {
+constexpr void print_denominator(W& w, const B* b, rational<N, D>) {
     if constexpr (N == 1 && D == 1) {
-        print_in(w, b, p_product + 1);
+        print_in(w, b, W::latex ? 0 : p_product + 1);
     } else {
         print_in(w, b, p_power + 1);
         w.put('^');
         const rational<N, D> r{};
-        print_in(w, &r, p_atom);
+        if constexpr (W::latex) {
+            w.put('{');
+            print(w, &r, 0);
+            w.put('}');
+        } else {
+            print_in(w, &r, p_atom);
+        }
+    }
+}
+
+/// numerator / denominator: infix `n/d`, LaTeX `\frac{n}{d}`.
+template <class W, class Num, class Den>
+constexpr void print_fraction(W& w, Num numerator, Den denominator) {
+    if constexpr (W::latex) {
+        w.put("\\frac{");
+        numerator(0);
+        w.put("}{");
+        denominator();
+        w.put('}');
+    } else {
+        numerator(p_neg);
+        w.put('/');
+        denominator();
     }
 }
 
 template <class W, class E, std::size_t... I>
 constexpr void print_call(W& w, const E* e, std::index_sequence<I...>) {
-    w.put(E::op::name);
-    w.put('(');
-    bool first = true;
-    ((first ? void(first = false) : w.put(','), print(w, child_ptr<I>(e), 0)), ...);
-    w.put(')');
-}
-
-template <class W, class E>
-constexpr void print(W& w, const E* e, int min_prec) {
-    if constexpr (kind<E>::is_variable) {
-        w.put(E::name.c_str());
-    } else if constexpr (is_rational_v<E>) {
-        put_int(w, E::num);
-        if constexpr (E::den != 1) {
-            w.put('/');
-            put_int(w, E::den);
-        }
-    } else if constexpr (is_constant_v<E>) {
-        w.number(e ? &e->value : nullptr);
-    } else {
-        using Op = typename E::op;
-        if constexpr (std::is_same_v<Op, add_op>) {
-            print(w, child_ptr<0>(e), p_sum);
-            using R = child1_t<E>;
-            if constexpr (negative_term<R>() || negative_rational<R>()) {
-                w.put('-');
-                print_negated(w, child_ptr<1>(e));
-            } else {
-                w.put('+');
-                print_in(w, child_ptr<1>(e), p_sum);
+    using Op = op_t<E>;
+    constexpr const char* latex = W::latex ? latex_of<Op>() : nullptr;
+    if constexpr (latex != nullptr) {
+        bool pattern = false;
+        for (const char* p = latex; *p; ++p) pattern = pattern || *p == '#';
+        if (pattern) {  // "\\sqrt{#1}": each #k is operand k
+            for (const char* p = latex; *p; ++p) {
+                if (*p == '#' && p[1] >= '1' && p[1] <= '9') {
+                    const std::size_t k = std::size_t(p[1] - '1');
+                    ((k == I ? print(w, child_ptr<I>(e), 0) : void()), ...);
+                    ++p;
+                } else {
+                    w.put(*p);
+                }
             }
-        } else if constexpr (std::is_same_v<Op, sub_op>) {
-            print_in(w, child_ptr<0>(e), p_sum);
-            w.put('-');
-            print_in(w, child_ptr<1>(e), p_product);
-        } else if constexpr (negative_term<E>()) {
-            w.put('-');
-            print_negated(w, e);
-        } else if constexpr (quotient_display<E>()) {
-            print_in(w, child_ptr<0>(e), p_neg);
-            w.put('/');
-            using R = child1_t<E>;
-            using X = child1_t<R>;
-            const auto* r = child_ptr<1>(e);
-            print_power(w, r ? &child<0>(*r) : static_cast<const child0_t<R>*>(nullptr),
-                        rational<-X::num, X::den>{});
-        } else if constexpr (std::is_same_v<Op, mul_op> || std::is_same_v<Op, div_op>) {
-            print_in(w, child_ptr<0>(e), p_neg);
-            w.put(std::is_same_v<Op, mul_op> ? '*' : '/');
-            print_in(w, child_ptr<1>(e), std::is_same_v<Op, mul_op> ? p_product : p_product + 1);
-        } else if constexpr (std::is_same_v<Op, neg_op>) {
-            w.put('-');
-            print_in(w, child_ptr<0>(e), p_product);
-        } else if constexpr (negative_power<E>()) {
-            using X = child1_t<E>;
-            w.put("1/");
-            print_power(w, child_ptr<0>(e), rational<-X::num, X::den>{});
-        } else if constexpr (std::is_same_v<Op, pow_op>) {
-            print_in(w, child_ptr<0>(e), p_power + 1);
-            w.put('^');
-            print_in(w, child_ptr<1>(e), p_atom);
-        } else {
-            print_call(w, e, std::make_index_sequence<E::arity>{});
+            return;
         }
+        w.put(latex);
+    } else if constexpr (W::latex) {
+        w.put("\\operatorname{");
+        w.put(Op::name);
+        w.put('}');
+    } else {
+        w.put(Op::name);
     }
-    (void)min_prec;
+    open_paren(w);
+    bool first = true;
+    ((first ? void(first = false) : w.put(W::latex ? ", " : ","), print(w, child_ptr<I>(e), 0)), ...);
+    close_paren(w);
 }
 
 /// Prints -t for a negative rational or a negative term t = c<N, D> * M (N < 0).
@@ -214,18 +205,87 @@ constexpr void print_negated(W& w, const T* t) {
         const rational<-T::num, T::den> r{};
         print_in(w, &r, p_product);
     } else {
-        using C = child0_t<T>;
+        using C = child_t<0, T>;
         if constexpr (!(C::num == -1 && C::den == 1)) {
             const rational<-C::num, C::den> r{};
             print_in(w, &r, p_neg);
-            w.put('*');
+            w.put(symbol<op_t<T>, W>());
         }
         print_in(w, child_ptr<1>(t), p_product);
     }
 }
 
+template <class W, class E>
+constexpr void print(W& w, const E* e, int min_prec) {
+    (void)min_prec;
+    if constexpr (kind<E>::is_variable) {
+        w.put(E::name.c_str());
+    } else if constexpr (is_rational_v<E>) {
+        print_rational<W, E::num, E::den>(w);
+    } else if constexpr (is_constant_v<E>) {
+        w.number(e ? &e->value : nullptr);
+    } else {
+        using Op = op_t<E>;
+        constexpr notation n = notation_of<Op>();
+        if constexpr (n == notation::sum) {
+            print(w, child_ptr<0>(e), p_sum);
+            using R = child_t<1, E>;
+            if constexpr (negative_term<R>() || negative_rational<R>()) {
+                w.put(W::latex ? " - " : "-");
+                print_negated(w, child_ptr<1>(e));
+            } else {
+                w.put(symbol<Op, W>());
+                print_in(w, child_ptr<1>(e), p_sum);
+            }
+        } else if constexpr (n == notation::difference) {
+            print_in(w, child_ptr<0>(e), p_sum);
+            w.put(symbol<Op, W>());
+            print_in(w, child_ptr<1>(e), p_product);
+        } else if constexpr (negative_term<E>()) {
+            w.put('-');
+            print_negated(w, e);
+        } else if constexpr (quotient_display<E>()) {  // A * B^(-r) as A / B^r
+            using P = child_t<1, E>;
+            using X = child_t<1, P>;
+            const auto* p = child_ptr<1>(e);
+            print_fraction(
+                w, [&](int prec) { print_in(w, child_ptr<0>(e), prec); },
+                [&] { print_denominator(w, child_ptr<0>(p), rational<-X::num, X::den>{}); });
+        } else if constexpr (n == notation::product) {
+            print_in(w, child_ptr<0>(e), p_neg);
+            w.put(symbol<Op, W>());
+            print_in(w, child_ptr<1>(e), p_product);
+        } else if constexpr (n == notation::quotient) {
+            print_fraction(
+                w, [&](int prec) { print_in(w, child_ptr<0>(e), prec); },
+                [&] { print_in(w, child_ptr<1>(e), W::latex ? 0 : p_product + 1); });
+        } else if constexpr (n == notation::negation) {
+            w.put(infix_of<Op>());
+            print_in(w, child_ptr<0>(e), p_product);
+        } else if constexpr (negative_power<E>()) {  // B^(-r) as 1 / B^r
+            using X = child_t<1, E>;
+            print_fraction(
+                w, [&](int) { w.put('1'); },
+                [&] { print_denominator(w, child_ptr<0>(e), rational<-X::num, X::den>{}); });
+        } else if constexpr (n == notation::power) {
+            print_in(w, child_ptr<0>(e), p_power + 1);
+            w.put(infix_of<Op>());
+            if constexpr (W::latex) {
+                w.put('{');
+                print(w, child_ptr<1>(e), 0);
+                w.put('}');
+            } else {
+                print_in(w, child_ptr<1>(e), p_atom);
+            }
+        } else {
+            print_call(w, e, std::make_index_sequence<E::arity>{});
+        }
+    }
+}
+
 /// Counts characters (run-time constants count as '#').
 struct count_writer {
+    static constexpr bool latex = false;
     std::size_t n = 0;
     constexpr void put(char) { ++n; }
     constexpr void put(const char* s) {
@@ -239,6 +299,7 @@ struct count_writer {
 /// Writes through a pointer: one writer type for every name length, so the printer is
 /// instantiated once per expression type (a writer per length made names quadratic to compile).
 struct pointer_writer {
+    static constexpr bool latex = false;
     char* p;
     constexpr void put(char c) { *p++ = c; }
     constexpr void put(const char* s) {

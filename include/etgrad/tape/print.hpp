@@ -11,7 +11,7 @@
 #include <etgrad/tape/tensor.hpp>
 
 namespace etgrad {
-namespace tape_detail {
+namespace detail {
 
 /// PyTorch's _Formatter: integer mode when every finite value is whole; scientific when the
 /// largest and smallest nonzero magnitudes differ by more than 1000x, or exceed 1e8 or fall
@@ -46,12 +46,12 @@ inline std::vector<std::string> format_values(const double* v, std::int64_t n) {
     return out;
 }
 
-}  // namespace tape_detail
+}  // namespace detail
 
 inline std::ostream& operator<<(std::ostream& os, const Tensor& t) {
-    using namespace tape_detail;
+    using namespace detail;
     if (!t.defined()) return os << "None";
-    const Impl* p = t.impl();
+    const Impl* p = tensor_access::impl(t);
     const auto s = format_values(p->data, p->numel());
     std::string body;
     if (p->shape.rank == 0) {

@@ -6,18 +6,18 @@
 #include <etgrad/tape/tensor.hpp>
 
 namespace etgrad {
-namespace tape_detail {
+namespace detail {
 
 inline Impl* checked(const Tensor& t, const char* what) {
     if (!t.defined()) throw autograd_error(std::string(what) + ": an undefined Tensor");
-    return t.impl();
+    return tensor_access::impl(t);
 }
 
 /// Output tensor and, when recording, its node with the given inputs (no per-element partials).
 inline Tensor make_result(const Shape& shape, const char* name, Kind kind, std::initializer_list<Impl*> inputs,
                           Node** node_out) {
     Impl* out = make_impl(shape, false);  // the callers write every element
-    Tensor result(out);
+    Tensor result = tensor_access::adopt(out);
     bool any = false;
     for (Impl* in : inputs) any = any || in->requires_grad;
     *node_out = nullptr;
@@ -47,7 +47,7 @@ inline Tensor reduce_all(const Tensor& t, bool mean, const char* name) {
     double s = 0;
     for (std::int64_t k = 0; k < x->numel(); ++k) s += x->data[k];
     const double scale = mean ? 1.0 / double(x->numel()) : 1.0;
-    r.impl()->data[0] = s * scale;
+    tensor_access::impl(r)->data[0] = s * scale;
     if (n) n->ext()->scale = scale;
     return r;
 }
@@ -63,7 +63,7 @@ inline Tensor reduce_axis(const Tensor& t, int axis, bool mean, const char* name
     Node* n = nullptr;
     Tensor r = make_result(Shape::vector(axis == 0 ? C : R), name, Kind::reduce_axis, {x}, &n);
     const double scale = mean ? 1.0 / double(axis == 0 ? R : C) : 1.0;
-    double* o = r.impl()->data;
+    double* o = tensor_access::impl(r)->data;
     for (std::int64_t k = 0; k < r.numel(); ++k) o[k] = 0;
     for (std::int64_t i = 0; i < R; ++i)
         for (std::int64_t j = 0; j < C; ++j) o[axis == 0 ? j : i] += x->data[i * C + j];
@@ -75,21 +75,21 @@ inline Tensor reduce_axis(const Tensor& t, int axis, bool mean, const char* name
     return r;
 }
 
-}  // namespace tape_detail
+}  // namespace detail
 
 /// The sum of all elements (SumBackward0).
-inline Tensor sum(const Tensor& t) { return tape_detail::reduce_all(t, false, "SumBackward0"); }
+inline Tensor sum(const Tensor& t) { return detail::reduce_all(t, false, "SumBackward0"); }
 /// The mean of all elements (MeanBackward0).
-inline Tensor mean(const Tensor& t) { return tape_detail::reduce_all(t, true, "MeanBackward0"); }
+inline Tensor mean(const Tensor& t) { return detail::reduce_all(t, true, "MeanBackward0"); }
 /// The sum along a dimension (SumBackward1).
-inline Tensor sum(const Tensor& t, int axis) { return tape_detail::reduce_axis(t, axis, false, "SumBackward1"); }
+inline Tensor sum(const Tensor& t, int axis) { return detail::reduce_axis(t, axis, false, "SumBackward1"); }
 /// The mean along a dimension (MeanBackward1).
-inline Tensor mean(const Tensor& t, int axis) { return tape_detail::reduce_axis(t, axis, true, "MeanBackward1"); }
+inline Tensor mean(const Tensor& t, int axis) { return detail::reduce_axis(t, axis, true, "MeanBackward1"); }
 
 /// Matrix products: (n, m) @ (m, p) (MmBackward0), (n, m) @ (m) (MvBackward0),
 /// (m) @ (m, p), and (m) @ (m) (DotBackward0).
 inline Tensor matmul(const Tensor& a, const Tensor& b) {
-    using namespace tape_detail;
+    using namespace detail;
     Impl* A = checked(a, "matmul");
     Impl* B = checked(b, "matmul");
     if (A->shape.rank == 0 || B->shape.rank == 0)
@@ -124,7 +124,7 @@ inline Tensor matmul(const Tensor& a, const Tensor& b) {
         n->inputs()[1].rows = M;
         n->inputs()[1].cols = P;
     }
-    double* o = r.impl()->data;
+    double* o = tensor_access::impl(r)->data;
     for (std::int64_t i = 0; i < R; ++i)
         for (std::int64_t j = 0; j < P; ++j) {
             double acc = 0;

@@ -8,6 +8,7 @@
 
 #include <etgrad/core/errors.hpp>
 #include <etgrad/core/expression.hpp>
+#include <etgrad/core/traits.hpp>
 
 namespace etgrad::detail {
 
@@ -74,21 +75,9 @@ struct environment {
     }
 };
 
-template <class T>
-struct promote_real {
-    using type = std::conditional_t<std::is_integral_v<T>, double, T>;
-};
-template <class... V>
-struct common_value {
-    using type = typename promote_real<std::common_type_t<V...>>::type;
-};
-template <>
-struct common_value<> {
-    using type = double;
-};
-/// The value type of a call: the common type of the bound values (integers promote to double).
+/// The value type of a call: the real type of the bound values (integers promote to double).
 template <class... B>
-using value_type_of = typename common_value<typename B::value_type...>::type;
+using value_type_of = real_t<typename B::value_type...>;
 
 template <class Names, class... B>
 struct missing_checker;

@@ -8,7 +8,7 @@
 #include <boost/hana/basic_tuple.hpp>
 
 #include <etgrad/core/expression.hpp>
-#include <etgrad/numeric/bindings.hpp>
+#include <etgrad/static/bindings.hpp>
 
 namespace etgrad {
 namespace detail {

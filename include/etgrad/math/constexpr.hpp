@@ -1,6 +1,6 @@
-/// @file cx_math.hpp  constexpr elementary functions for constant evaluation (compile-time
+/// @file constexpr.hpp  constexpr elementary functions for constant evaluation (compile-time
 /// checked formulas). Run-time code uses <cmath>; these agree with it within a few ulp on the
-/// ranges tested in tests/static/cx_math.tests.cpp.
+/// ranges tested in tests/math/constexpr.tests.cpp.
 #pragma once
 #include <limits>
 #include <type_traits>

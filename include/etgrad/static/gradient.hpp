@@ -9,8 +9,8 @@
 
 #include <etgrad/core/errors.hpp>
 #include <etgrad/core/expression.hpp>
-#include <etgrad/numeric/bindings.hpp>
-#include <etgrad/numeric/evaluate.hpp>
+#include <etgrad/static/bindings.hpp>
+#include <etgrad/static/evaluate.hpp>
 
 namespace etgrad {
 
@@ -20,12 +20,6 @@ struct gradient {
     T values[sizeof...(Names) > 0 ? sizeof...(Names) : 1]{};
 
     static constexpr std::size_t size() noexcept { return sizeof...(Names); }
-
-    /// -0.0 where the gradient will be accumulated, +0.0 elsewhere (see detail::sweep).
-    template <class Mask>
-    constexpr void fill_for_accumulation(const Mask& m) noexcept {
-        for (std::size_t i = 0; i < sizeof...(Names); ++i) values[i] = m.used[i] ? -T(0) : T(0);
-    }
 
     template <fixed_string N>
     constexpr T& operator[](variable<N>) noexcept {
@@ -113,7 +107,8 @@ template <class Active, class F, class... B>
         // Adjoints start at -0.0, the identity of IEEE addition (+0.0 is not: -0.0 + +0.0 is
         // +0.0), so the first `g += a` folds to `g = a` without fast-math. Variables the
         // expression does not use are compile-time known and get +0.0.
-        r.grad.fill_for_accumulation(used_mask<F>(Active{}));
+        const auto used = used_mask<F>(Active{});
+        for (std::size_t i = 0; i < Active::size; ++i) r.grad.values[i] = used.used[i] ? -T(0) : T(0);
         backward<Active>(f, c, T(1), r.grad);
     }
     return r;

@@ -1,0 +1,68 @@
+/// @file scalar.hpp  What op rules compute with: the scalar functions (at run time <cmath>, in
+/// constant evaluation etgrad's constexpr implementations) and num<N, D>(like), a constant in
+/// the kind of its argument, so that one rule serves numbers and expressions.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+
+#include <etgrad/core/expression.hpp>
+#include <etgrad/core/traits.hpp>
+#include <etgrad/math/constexpr.hpp>
+
+namespace etgrad::math {
+
+/// The constant N/D in the kind of `like`: a number of its real type, or the compile-time
+/// constant c<N, D> when `like` is an expression. `num<1>(y) - y * y` is 1 - y^2 for both.
+template <std::intmax_t N, std::intmax_t D = 1, class L>
+constexpr auto num(const L&) {
+    if constexpr (expression<L>) {
+        return c<N, D>;
+    } else {
+        using T = detail::real_t<L>;
+        if constexpr (D == 1)
+            return static_cast<T>(N);
+        else
+            return static_cast<T>(N) / static_cast<T>(D);
+    }
+}
+
+#define ETGRAD_MATH_UNARY(fn)                                                  \
+    template <class T>                                                         \
+    constexpr detail::real_t<T> fn(T x) {                                      \
+        if (std::is_constant_evaluated()) return cx::fn(detail::real_t<T>(x)); \
+        return std::fn(detail::real_t<T>(x));                                  \
+    }
+ETGRAD_MATH_UNARY(exp)
+ETGRAD_MATH_UNARY(log)
+ETGRAD_MATH_UNARY(log1p)
+ETGRAD_MATH_UNARY(sqrt)
+ETGRAD_MATH_UNARY(sin)
+ETGRAD_MATH_UNARY(cos)
+ETGRAD_MATH_UNARY(tan)
+ETGRAD_MATH_UNARY(tanh)
+#undef ETGRAD_MATH_UNARY
+
+template <class T, class U>
+constexpr auto pow(T x, U y) {
+    using R = detail::real_t<T, U>;
+    if (std::is_constant_evaluated()) return cx::pow(R(x), R(y));
+    return std::pow(R(x), R(y));
+}
+
+/// x^n for an integer n by repeated squaring: exact for small n, and unrolled by the
+/// optimiser when n is a compile-time constant (x^2 compiles to x*x).
+template <class T, class I>
+constexpr detail::real_t<T> ipow(T x, I n) noexcept {
+    detail::real_t<T> base = x, r = 1;
+    bool neg = n < 0;
+    auto k = neg ? -n : n;
+    while (k) {
+        if (k & 1) r *= base;
+        k >>= 1;
+        if (k) base *= base;
+    }
+    return neg ? detail::real_t<T>(1) / r : r;
+}
+
+}  // namespace etgrad::math

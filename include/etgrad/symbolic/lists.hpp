@@ -1,0 +1,100 @@
+/// @file lists.hpp  Lists of expressions and their stable sort by name: the machinery behind the
+/// canonical form (terms of a sum, factors of a product).
+#pragma once
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+#include <boost/hana/basic_tuple.hpp>
+
+#include <etgrad/core/expression.hpp>
+#include <etgrad/symbolic/notation.hpp>
+
+namespace etgrad::detail {
+namespace hana = boost::hana;
+
+template <class... X>
+using list = hana::basic_tuple<X...>;
+
+template <class L>
+struct list_size;
+template <class... X>
+struct list_size<list<X...>> : std::integral_constant<std::size_t, sizeof...(X)> {};
+
+template <class... A, class... B, std::size_t... I, std::size_t... J>
+constexpr auto concat_lists_impl(const list<A...>& a, const list<B...>& b, std::index_sequence<I...>, std::index_sequence<J...>) {
+    return list<A..., B...>(hana::at_c<I>(a)..., hana::at_c<J>(b)...);
+}
+template <class... A, class... B>
+constexpr auto concat_lists(const list<A...>& a, const list<B...>& b) {
+    return concat_lists_impl(a, b, std::index_sequence_for<A...>{}, std::index_sequence_for<B...>{});
+}
+constexpr auto concat_all() { return list<>{}; }
+template <class L, class... Ls>
+constexpr auto concat_all(const L& l, const Ls&... ls) {
+    if constexpr (sizeof...(Ls) == 0) return l;
+    else return concat_lists(l, concat_all(ls...));
+}
+
+template <template <class, class> class Op, std::size_t I, class Acc, class... X>
+constexpr auto fold_left(const Acc& acc, const list<X...>& l) {
+    if constexpr (I == sizeof...(X)) {
+        return acc;
+    } else {
+        using Xi = std::remove_cvref_t<decltype(hana::at_c<I>(l))>;
+        return fold_left<Op, I + 1>(Op<Acc, Xi>(acc, hana::at_c<I>(l)), l);
+    }
+}
+constexpr int compare(const char* a, const char* b) {
+    while (*a && *a == *b) {
+        ++a;
+        ++b;
+    }
+    return (unsigned char)*a - (unsigned char)*b;
+}
+
+template <std::size_t N>
+struct plan_data {
+    std::size_t perm[N + 1]{};
+    std::size_t begin[N + 2]{};
+    std::size_t groups = 0;
+};
+
+/// The stable sort of items by the name of Key<item>, and the groups of equal mergeable keys.
+template <template <class> class Key, class... X>
+struct plan {
+    static constexpr std::size_t n = sizeof...(X);
+    static constexpr plan_data<n> make() {
+        const char* keys[n + 1] = {name_of<Key<X>>.c_str()..., ""};
+        const bool mergeable[n + 1] = {!has_runtime_constant<Key<X>>::value..., false};
+        plan_data<n> d{};
+        for (std::size_t i = 0; i < n; ++i) d.perm[i] = i;
+        for (std::size_t i = 1; i < n; ++i)  // insertion sort: stable
+            for (std::size_t j = i; j > 0 && compare(keys[d.perm[j - 1]], keys[d.perm[j]]) > 0; --j) {
+                std::size_t t = d.perm[j];
+                d.perm[j] = d.perm[j - 1];
+                d.perm[j - 1] = t;
+            }
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t p = d.perm[i];
+            const bool same = i > 0 && mergeable[p] && mergeable[d.perm[i - 1]] && compare(keys[p], keys[d.perm[i - 1]]) == 0;
+            if (!same) d.begin[d.groups++] = i;
+        }
+        d.begin[d.groups] = n;
+        return d;
+    }
+    static constexpr plan_data<n> data = make();
+};
+
+template <template <class> class Key, class Merge, class... X, std::size_t... G>
+constexpr auto merge_impl(const list<X...>& l, std::index_sequence<G...>) {
+    using P = plan<Key, X...>;
+    return concat_all(list<>{}, Merge::template group<P::data.begin[G], P::data.begin[G + 1], P>(
+                                    l, std::make_index_sequence<P::data.begin[G + 1] - P::data.begin[G]>{})...);
+}
+template <template <class> class Key, class Merge, class... X>
+constexpr auto merge(const list<X...>& l) {
+    return merge_impl<Key, Merge>(l, std::make_index_sequence<plan<Key, X...>::data.groups>{});
+}
+
+}  // namespace etgrad::detail
