@@ -4,7 +4,7 @@
 
 #include <etgrad/static.hpp>
 
-#include "catch.hpp"
+#include "support/catch.hpp"
 
 using namespace etgrad;
 

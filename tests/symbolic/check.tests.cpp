@@ -1,7 +1,7 @@
 // Gradient formulas checked by the compiler (the failing case is tests/compile_fail/wrong_formula.cpp).
 #include <etgrad/symbolic.hpp>
 
-#include "catch.hpp"
+#include "support/catch.hpp"
 
 using namespace etgrad;
 

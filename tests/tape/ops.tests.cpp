@@ -5,7 +5,7 @@
 
 #include <etgrad/tape.hpp>
 
-#include "catch.hpp"
+#include "support/catch.hpp"
 
 using namespace etgrad;
 

@@ -168,8 +168,8 @@ constexpr void print_fraction(W& w, Num numerator, Den denominator) {
 template <class W, class E, std::size_t... I>
 constexpr void print_call(W& w, const E* e, std::index_sequence<I...>) {
     using Op = op_t<E>;
-    constexpr const char* latex = W::latex ? latex_of<Op>() : nullptr;
-    if constexpr (latex != nullptr) {
+    if constexpr (W::latex && (requires { Op::latex; })) {
+        constexpr const char* latex = Op::latex;
         bool pattern = false;
         for (const char* p = latex; *p; ++p) pattern = pattern || *p == '#';
         if (pattern) {  // "\\sqrt{#1}": each #k is operand k

@@ -10,7 +10,7 @@
 
 #include <etgrad/symbolic.hpp>
 
-#include "catch.hpp"
+#include "support/catch.hpp"
 
 namespace etgrad_test {
 

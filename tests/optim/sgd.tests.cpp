@@ -8,7 +8,7 @@
 #include <etgrad/tape.hpp>
 #include <etgrad/optim.hpp>
 
-#include "catch.hpp"
+#include "support/catch.hpp"
 
 using namespace etgrad;
 

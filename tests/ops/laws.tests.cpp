@@ -1,6 +1,6 @@
 // Every op of the static engine against finite differences, in double and float.
 // Adding an op adds one line here.
-#include "static/fd_checker.hpp"
+#include "support/fd_checker.hpp"
 
 using namespace etgrad;
 using namespace etgrad_test;

@@ -7,7 +7,7 @@
 #include <etgrad/math/constexpr.hpp>
 #include <etgrad/math/scalar.hpp>
 
-#include "catch.hpp"
+#include "support/catch.hpp"
 
 namespace cx = etgrad::math::cx;
 
