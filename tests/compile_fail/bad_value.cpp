@@ -1,5 +1,5 @@
 // A variable bound to something that is neither a number nor a Tensor names the variable.
-// expect: a_variable_can_only_be_bound_to_a_number_or_a_tensor<(etgrad::)?chars<'x'>
+// expect: a_variable_can_only_be_bound_to_a_number_or_a_tensor<(etgrad::detail::)?chars<'x'>
 // expect: a variable can only be bound to an arithmetic value or a Tensor
 #include <etgrad/static.hpp>
 using namespace etgrad;

@@ -1,5 +1,5 @@
 // Binding the same variable twice names it.
-// expect: the_same_variable_is_bound_twice<(etgrad::)?chars<'x'> ?>
+// expect: the_same_variable_is_bound_twice<(etgrad::detail::)?chars<'x'> ?>
 // expect: the same variable is bound twice
 #include <etgrad/static.hpp>
 using namespace etgrad;

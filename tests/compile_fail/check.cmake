@@ -24,4 +24,11 @@ foreach(_line IN LISTS _expects)
         message(FATAL_ERROR "${SOURCE}: the diagnostic does not match '${_re}':\n${_out}")
     endif()
 endforeach()
+# The diagnostic that names the fix is the only error: no follow-on errors from etgrad's internals.
+string(REPLACE ";" "," _flat "${_out}")  # a list separator otherwise
+string(REGEX MATCHALL "[^\n]*error: [^\n]*" _errors "${_flat}")
+list(LENGTH _errors _n_errors)
+if(NOT _n_errors EQUAL 1)
+    message(FATAL_ERROR "${SOURCE}: expected exactly one error, got ${_n_errors}:\n${_out}")
+endif()
 message(STATUS "${SOURCE}: fails as expected")

@@ -1,5 +1,5 @@
 // A variable of the expression without a binding names the variable.
-// expect: no_value_is_bound_for_variable<(etgrad::)?chars<'y'> ?>
+// expect: no_value_is_bound_for_variable<(etgrad::detail::)?chars<'y'> ?>
 // expect: the expression uses a variable that has no binding
 #include <etgrad/static.hpp>
 using namespace etgrad;

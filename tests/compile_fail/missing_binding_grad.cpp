@@ -1,5 +1,5 @@
 // The same for value_and_grad, with a longer name.
-// expect: no_value_is_bound_for_variable<(etgrad::)?chars<'b', 'i', 'a', 's'> ?>
+// expect: no_value_is_bound_for_variable<(etgrad::detail::)?chars<'b', 'i', 'a', 's'> ?>
 // expect: the expression uses a variable that has no binding
 #include <etgrad/static.hpp>
 using namespace etgrad;

@@ -1,5 +1,5 @@
 // Indexing a gradient by a variable that was not differentiated names the variable.
-// expect: gradient_not_computed_for_variable<(etgrad::)?chars<'x'> ?>
+// expect: gradient_not_computed_for_variable<(etgrad::detail::)?chars<'x'> ?>
 // expect: indexes a variable that was not differentiated
 #include <etgrad/static.hpp>
 using namespace etgrad;

@@ -1,5 +1,5 @@
 /// @file errors.hpp  Compile-time diagnostics: each misuse is a class whose name reads as the
-/// problem and whose static_assert gives the fix. Variable names appear as etgrad::chars<'x'>.
+/// problem and whose static_assert gives the fix. Variable names appear as etgrad::detail::chars<'x'>.
 #pragma once
 
 namespace etgrad {
@@ -12,33 +12,32 @@ template <class Error>
 constexpr void report() noexcept {
     (void)sizeof(Error);
 }
-}  // namespace detail
 
 namespace error {
 template <class Name, class Value>
 struct a_variable_can_only_be_bound_to_a_number_or_a_tensor {
     static_assert(detail::always_false<Name, Value>,
                   "etgrad: a variable can only be bound to an arithmetic value or a Tensor "
-                  "(x = 3.0), not to an expression or another type; the variable is the etgrad::chars<...> "
+                  "(x = 3.0), not to an expression or another type; the variable is the etgrad::detail::chars<...> "
                   "argument of this class");
 };
 template <class Name>
 struct no_value_is_bound_for_variable {
     static_assert(detail::always_false<Name>,
                   "etgrad: the expression uses a variable that has no binding; bind it by name, "
-                  "e.g. f(x = 1.0); the variable is the etgrad::chars<...> argument of this class");
+                  "e.g. f(x = 1.0); the variable is the etgrad::detail::chars<...> argument of this class");
 };
 template <class Name>
 struct the_same_variable_is_bound_twice {
     static_assert(detail::always_false<Name>,
                   "etgrad: the same variable is bound twice; bind each variable once; the variable is "
-                  "the etgrad::chars<...> argument of this class");
+                  "the etgrad::detail::chars<...> argument of this class");
 };
 template <class Name>
 struct gradient_not_computed_for_variable {
     static_assert(detail::always_false<Name>,
                   "etgrad: r.grad[v] indexes a variable that was not differentiated; list it in wrt(...) "
-                  "or bind it; the variable is the etgrad::chars<...> argument of this class");
+                  "or bind it; the variable is the etgrad::detail::chars<...> argument of this class");
 };
 template <class Arg>
 struct arguments_after_the_expression_must_be_bindings {
@@ -49,8 +48,9 @@ struct arguments_after_the_expression_must_be_bindings {
 template <class Name>
 struct wrt_lists_the_same_variable_twice {
     static_assert(detail::always_false<Name>,
-                  "etgrad: wrt(...) lists the same variable twice; the variable is the etgrad::chars<...> "
+                  "etgrad: wrt(...) lists the same variable twice; the variable is the etgrad::detail::chars<...> "
                   "argument of this class");
 };
 }  // namespace error
+}  // namespace detail
 }  // namespace etgrad

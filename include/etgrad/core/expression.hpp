@@ -51,9 +51,11 @@ concept arithmetic = std::is_arithmetic_v<std::remove_cvref_t<T>> &&
 template <class T>
 concept tensor_like = detail::is_tensor<std::remove_cvref_t<T>>::value;
 
+namespace detail {
 /// What a variable can be bound to.
 template <class T>
 concept bindable_value = arithmetic<T> || tensor_like<T>;
+}  // namespace detail
 
 /// What an op accepts: expressions, numbers (run-time constants) and tape tensors.
 template <class T>
@@ -81,14 +83,14 @@ struct variable : expr_base<variable<Name>> {
 
     /// `x = 3.0` binds a value to the variable (a const member, usable in constant expressions).
     template <class V>
-        requires bindable_value<V>
+        requires detail::bindable_value<V>
     constexpr binding<Name, std::remove_cvref_t<V>> operator=(V&& v) const {
         return {static_cast<V&&>(v)};
     }
     template <class V>
-        requires(!bindable_value<V>)
+        requires(!detail::bindable_value<V>)
     constexpr void operator=(V&&) const {
-        detail::report<error::a_variable_can_only_be_bound_to_a_number_or_a_tensor<chars_of<Name>,
+        detail::report<detail::error::a_variable_can_only_be_bound_to_a_number_or_a_tensor<detail::chars_of<Name>,
                                                                                    std::remove_cvref_t<V>>>();
     }
 };

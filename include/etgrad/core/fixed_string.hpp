@@ -29,17 +29,16 @@ struct fixed_string {
     }
 };
 
+namespace detail {
 /// A variable's name as a pack of characters. Compilers print it readably ('x', 'y')
 /// in diagnostics, where clang 14 prints a fixed_string as {{120, 0}}.
 template <char... Cs>
 struct chars {};
 
-namespace detail {
 template <fixed_string S, std::size_t... I>
 chars<S.data[I]...> to_chars(std::index_sequence<I...>);
-}  // namespace detail
-
 template <fixed_string S>
-using chars_of = decltype(detail::to_chars<S>(std::make_index_sequence<S.size()>{}));
+using chars_of = decltype(to_chars<S>(std::make_index_sequence<S.size()>{}));
+}  // namespace detail
 
 }  // namespace etgrad

@@ -74,27 +74,29 @@ struct neg_op {
     static constexpr auto partial(const Y& y, const A&) { return math::num<-1>(y); }
 };
 
+namespace detail {
 /// Both operands are etgrad operands and at least one is not a plain number.
 template <class A, class B>
 concept mixed_operands = operand<A> && operand<B> && (!arithmetic<A> || !arithmetic<B>);
+}  // namespace detail
 
 template <class A, class B>
-    requires mixed_operands<A, B>
+    requires detail::mixed_operands<A, B>
 constexpr auto operator+(const A& a, const B& b) {
     return apply<add_op>(a, b);
 }
 template <class A, class B>
-    requires mixed_operands<A, B>
+    requires detail::mixed_operands<A, B>
 constexpr auto operator-(const A& a, const B& b) {
     return apply<sub_op>(a, b);
 }
 template <class A, class B>
-    requires mixed_operands<A, B>
+    requires detail::mixed_operands<A, B>
 constexpr auto operator*(const A& a, const B& b) {
     return apply<mul_op>(a, b);
 }
 template <class A, class B>
-    requires mixed_operands<A, B>
+    requires detail::mixed_operands<A, B>
 constexpr auto operator/(const A& a, const B& b) {
     return apply<div_op>(a, b);
 }

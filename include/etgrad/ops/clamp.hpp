@@ -53,7 +53,7 @@ struct min_op {
 };
 /// The smaller of a and b (torch.minimum); at a tie each gets half the gradient.
 template <class A, class B>
-    requires mixed_operands<A, B>
+    requires detail::mixed_operands<A, B>
 constexpr auto min(const A& a, const B& b) { return apply<min_op>(a, b); }
 
 struct max_op {
@@ -73,7 +73,7 @@ struct max_op {
 };
 /// The larger of a and b (torch.maximum); at a tie each gets half the gradient.
 template <class A, class B>
-    requires mixed_operands<A, B>
+    requires detail::mixed_operands<A, B>
 constexpr auto max(const A& a, const B& b) { return apply<max_op>(a, b); }
 
 }  // namespace etgrad

@@ -105,8 +105,18 @@ constexpr void report_if_twice() {
     if constexpr (count_name<Name, All...> > 1) report<error::the_same_variable_is_bound_twice<chars_of<Name>>>();
 }
 
+/// Whether the bindings of a call of expression E are valid: all bindings, each variable bound
+/// once, every variable of E bound.
+template <class E, class... B>
+constexpr bool bindings_valid() {
+    if constexpr (!(is_binding_v<B> && ...)) return false;
+    else if constexpr (!((count_name<B::name, B::name...> == 1) && ...)) return false;
+    else return missing_checker<typename vars_of<E>::type, B...>::ok;
+}
+
 /// Checks the bindings of a call of expression E; reports each problem as a compile error
-/// naming the variable. Returns whether the call is valid (so callers can stop there).
+/// naming the variable. Callers call it where bindings_valid is false, then stop, so that the
+/// error that names the fix is the only one.
 template <class E, class... B>
 constexpr bool check_bindings() {
     if constexpr (!(is_binding_v<B> && ...)) {

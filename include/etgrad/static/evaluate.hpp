@@ -97,15 +97,30 @@ template <class T, class E, class Env>
     }
 }
 
-/// The result of evaluating an ill-formed call (after its error has been reported).
-struct invalid_call {};
+/// The result of an ill-formed call, after its error has been reported: it reads as any value,
+/// gradient or result, so that the reported error is the only one.
+struct invalid_call {
+    struct any_gradient {
+        template <class V>
+        constexpr double operator[](const V&) const noexcept {
+            return 0;
+        }
+    };
+    double value = 0;
+    any_gradient grad{};
+    template <class T>
+    constexpr operator T() const noexcept {  // NOLINT: absorbs `double v = f(...)`
+        return T{};
+    }
+};
 
 }  // namespace detail
 
 /// The value of f at the bindings: `f(x = 3.0)`, equivalently `evaluate(f, x = 3.0)`.
 template <expression F, class... B>
 constexpr auto evaluate(const F& f, const B&... b) {
-    if constexpr (!detail::check_bindings<F, B...>()) {
+    if constexpr (!detail::bindings_valid<F, B...>()) {
+        detail::check_bindings<F, B...>();
         return detail::invalid_call{};
     } else if constexpr ((tensor_like<typename B::value_type> || ...)) {
         return detail::tensor_evaluate<typename detail::tape_tag_for<F>::type>::call(f, b...);  // one tape node (tape.hpp)

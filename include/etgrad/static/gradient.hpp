@@ -34,7 +34,7 @@ struct gradient {
     template <fixed_string N>
     static constexpr std::size_t slot() noexcept {
         if constexpr (detail::count_name<N, Names...> == 0) {
-            detail::report<error::gradient_not_computed_for_variable<chars_of<N>>>();
+            detail::report<detail::error::gradient_not_computed_for_variable<detail::chars_of<N>>>();
             return 0;
         } else {
             return detail::index_of_name<N, Names...>;
@@ -115,6 +115,8 @@ template <class Active, class F, class... B>
 }
 
 template <fixed_string... W>
+inline constexpr bool wrt_valid = ((count_name<W, W...> == 1) && ...);
+template <fixed_string... W>
 constexpr bool check_wrt() {
     constexpr bool unique = ((count_name<W, W...> == 1) && ...);
     if constexpr (!unique) (report_if_twice<W, W...>(), ...);
@@ -127,9 +129,10 @@ constexpr bool check_wrt() {
 /// `auto r = value_and_grad(f, x = 3.0); r.value; r.grad[x];`
 template <expression F, class... B>
 constexpr auto value_and_grad(const F& f, const B&... b) {
-    if constexpr (!detail::check_bindings<F, B...>())
+    if constexpr (!detail::bindings_valid<F, B...>()) {
+        detail::check_bindings<F, B...>();
         return detail::invalid_call{};
-    else
+    } else
         return detail::sweep<detail::name_list<B::name...>>(f, b...);
 }
 
@@ -137,9 +140,11 @@ constexpr auto value_and_grad(const F& f, const B&... b) {
 /// no work is spent on them: `value_and_grad(loss, wrt(w, b), w = 1.0, b = 0.0, x = 6.7, y = 0.0)`.
 template <expression F, fixed_string... W, class... B>
 constexpr auto value_and_grad(const F& f, wrt_list<W...>, const B&... b) {
-    if constexpr (!detail::check_wrt<W...>() || !detail::check_bindings<F, B...>())
+    if constexpr (!detail::wrt_valid<W...> || !detail::bindings_valid<F, B...>()) {
+        detail::check_wrt<W...>();
+        detail::check_bindings<F, B...>();
         return detail::invalid_call{};
-    else
+    } else
         return detail::sweep<detail::name_list<W...>>(f, b...);
 }
 
