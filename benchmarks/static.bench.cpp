@@ -1,6 +1,6 @@
 // Static engine vs the hand-written gradient, in one run (Google Benchmark).
-// W1: sin(x*x), value and derivative.  W2: the seed neuron bce(sigmoid(w*x+b), y), dL/dw, dL/db.
-// Report: scripts/bench-static.sh (medians of repetitions, ratio to hand-written).
+// W1: sin(x*x), value and derivative.  W2: the neuron bce(sigmoid(w*x+b), y), dL/dw, dL/db.
+// Report: scripts/bench.sh (medians of repetitions, ratio to hand-written).
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -8,6 +8,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench_main.hpp"
+#include "hand.hpp"
 
 #include <etgrad/static.hpp>
 
@@ -18,29 +19,8 @@ constexpr auto w = var<"w">;
 constexpr auto b = var<"b">;
 constexpr auto y = var<"y">;
 
-struct vg1 {
-    double value, dx;
-};
-struct vg2 {
-    double value, dw, db;
-};
-
-// --- hand-written gradients: the physical limit ---
-[[gnu::always_inline]] inline vg1 sin_sq_hand(double xv) {
-    const double u = xv * xv;
-    return {std::sin(u), std::cos(u) * 2 * xv};
-}
-// The seeds' clamped BCE and their chain rule dL/dp * dp/dz * dz/dw, written by hand.
-[[gnu::always_inline]] inline vg2 neuron_hand(double wv, double bv, double xv, double yv) {
-    constexpr double lo = 1e-8, hi = 1 - 1e-8;
-    const double z = wv * xv + bv;
-    const double p = 1 / (1 + std::exp(-z));
-    const double pc = p < lo ? lo : (p > hi ? hi : p);
-    const double loss = -(yv * std::log(pc) + (1 - yv) * std::log(1 - pc));
-    const double dL_dp = (lo <= p && p <= hi) ? (pc - yv) / (pc * (1 - pc)) : 0.0;
-    const double dL_dz = dL_dp * (p * (1 - p));
-    return {loss, dL_dz * xv, dL_dz};
-}
+using vg1 = hand::w1_result;
+using vg2 = hand::w2_result;
 
 // --- etgrad static ---
 [[gnu::always_inline]] inline vg1 sin_sq_etgrad(double xv) {
@@ -74,9 +54,9 @@ void W2_neuron(benchmark::State& state) {
     }
 }
 
-BENCHMARK_TEMPLATE(W1_sin_sq, sin_sq_hand)->Name("W1_sin_sq/hand");
+BENCHMARK_TEMPLATE(W1_sin_sq, hand::w1)->Name("W1_sin_sq/hand");
 BENCHMARK_TEMPLATE(W1_sin_sq, sin_sq_etgrad)->Name("W1_sin_sq/etgrad_static");
-BENCHMARK_TEMPLATE(W2_neuron, neuron_hand)->Name("W2_neuron/hand");
+BENCHMARK_TEMPLATE(W2_neuron, hand::w2)->Name("W2_neuron/hand");
 BENCHMARK_TEMPLATE(W2_neuron, neuron_etgrad)->Name("W2_neuron/etgrad_static");
 
 bool close(double a, double b) { return std::fabs(a - b) <= 1e-12 * std::fmax(1.0, std::fabs(a)); }
@@ -85,13 +65,13 @@ bool close(double a, double b) { return std::fabs(a - b) <= 1e-12 * std::fmax(1.
 bool gradients_agree() {
     bool ok = true;
     for (double xv : {-2.0, 0.5, 3.0, 4.0}) {
-        const vg1 h = sin_sq_hand(xv), e = sin_sq_etgrad(xv);
+        const vg1 h = hand::w1(xv), e = sin_sq_etgrad(xv);
         ok = ok && close(h.value, e.value) && close(h.dx, e.dx);
     }
     for (double zv : {-30.0, -1.0, 0.0, 6.7, 30.0})
         for (double yv : {0.0, 1.0}) {
-            const vg2 h = neuron_hand(1.0, 0.0, zv, yv), e = neuron_etgrad(1.0, 0.0, zv, yv);
-            ok = ok && close(h.value, e.value) && close(h.dw, e.dw) && close(h.db, e.db);
+            const vg2 h = hand::w2(1.0, 0.0, zv, yv), e = neuron_etgrad(1.0, 0.0, zv, yv);
+            ok = ok && close(h.loss, e.loss) && close(h.dw, e.dw) && close(h.db, e.db);
         }
     return ok;
 }

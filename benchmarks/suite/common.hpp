@@ -14,32 +14,17 @@
 #include <benchmark/benchmark.h>
 
 #include "../bench_main.hpp"
+#include "../hand.hpp"
 
 namespace suite {
 
-// ---- W1: sin(x*x), value and derivative ----
-struct w1_result {
-    double value, dx;
-};
+// ---- W1: sin(x*x), value and derivative; W2: the neuron bce(sigmoid(w*x+b), y) ----
+using hand::w1_result;
+using hand::w2_result;
 inline constexpr double w1_x = 3.0;
-inline w1_result w1_hand(double x) {
-    const double u = x * x;
-    return {std::sin(u), 2 * x * std::cos(u)};
-}
-
-// ---- W2: the seed neuron bce(sigmoid(w*x+b), y) with p clamped to [1e-8, 1-1e-8] ----
-struct w2_result {
-    double loss, dw, db;
-};
 inline constexpr double w2_w = 1.0, w2_b = 0.0, w2_x = 6.7, w2_y = 0.0;
-inline w2_result w2_hand(double w, double b, double x, double y) {
-    constexpr double lo = 1e-8, hi = 1 - 1e-8;
-    const double p = 1 / (1 + std::exp(-(w * x + b)));
-    const double pc = p < lo ? lo : (p > hi ? hi : p);
-    const double loss = -(y * std::log(pc) + (1 - y) * std::log(1 - pc));
-    const double dz = ((lo <= p && p <= hi) ? (pc - y) / (pc * (1 - pc)) : 0.0) * (p * (1 - p));
-    return {loss, dz * x, dz};
-}
+inline w1_result w1_hand(double x) { return hand::w1(x); }
+inline w2_result w2_hand(double w, double b, double x, double y) { return hand::w2(w, b, x, y); }
 
 // ---- W5: x = x + w*sin(x), K run-time steps, gradient w.r.t. w and x0 ----
 struct w5_result {
