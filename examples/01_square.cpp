@@ -1,4 +1,4 @@
-// Seed cell: x = 3, y = x**2, y.backward(), x.grad == 6.
+// y = x*x at x = 3: value 9, gradient 6, with the static engine.
 #include <etgrad/static.hpp>
 
 #include "side_by_side.hpp"

@@ -1,4 +1,4 @@
-// Seed cells: z = sin(x**2); the chain rule dz/dx = cos(x^2) * 2x.
+// z = sin(x*x): the chain rule dz/dx = cos(x^2) * 2x, done by the static engine.
 #include <cmath>
 
 #include <etgrad/static.hpp>

@@ -1,4 +1,4 @@
-// Seed cells: a neuron z = w*x + b, p = sigmoid(z), L = bce(p, y) at x = 6.7, y = 0, w = 1, b = 0.
+// A neuron z = w*x + b, p = sigmoid(z), L = bce(p, y) at x = 6.7, y = 0, w = 1, b = 0.
 #include <cmath>
 
 #include <etgrad/static.hpp>
@@ -15,7 +15,7 @@ int main() {
     auto loss = bce(sigmoid(w * x + b), y);
     auto g = value_and_grad(loss, wrt(w, b), w = 1.0, b = 0.0, x = 6.7, y = 0.0);
 
-    // the notebook's manual chain rule: dL/dp * dp/dz * dz/dw
+    // the manual chain rule: dL/dp * dp/dz * dz/dw
     const double xv = 6.7, yv = 0.0, p = 1 / (1 + std::exp(-(1.0 * xv + 0.0)));
     const double dL_dp = (p - yv) / (p * (1 - p)), dp_dz = p * (1 - p);
     std::printf("L = bce(sigmoid(w*x + b), y)\n");

@@ -1,4 +1,4 @@
-// Seed step 4: update the parameters by gradient descent, with static gradients.
+// Gradient descent on the neuron's parameters, with static gradients.
 #include <cmath>
 
 #include <etgrad/static.hpp>

@@ -1,4 +1,4 @@
-// The seed notebooks' PyTorch cells, replayed on etgrad's tape, each result checked.
+// PyTorch's autograd on etgrad's tape: the same programs, the same results, each checked.
 #include <cmath>
 #include <iostream>
 #include <sstream>
@@ -44,7 +44,7 @@ int main() {
         std::printf("  y.backward() again: autograd_error: %.60s...   ok\n", e.what());
     }
 
-    std::printf("the neuron, with the seeds' clamped binary_cross_entropy_loss\n");
+    std::printf("the neuron, with a clamped binary cross-entropy built from tape ops\n");
     Tensor xs = tensor(6.7), ys = tensor(0.0);
     Tensor w = tensor(1.0, requires_grad), b = tensor(0.0, requires_grad);
     Tensor zz = w * xs + b;

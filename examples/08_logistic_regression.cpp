@@ -49,7 +49,7 @@ int main() {
     const double accuracy = double(correct) / n;
     std::printf("loss %.4f -> %.4f after 300 epochs; w = [%.3f, %.3f], b = %.3f\n", first, last, w.to_vector()[0],
                 w.to_vector()[1], b.item());
-    std::printf("  accuracy %.3f (target at least 0.90, labels are 5%% noisy)   %s\n", accuracy,
+    std::printf("  accuracy %.3f (at least 0.90 expected: labels are 5%% noisy)   %s\n", accuracy,
                 accuracy >= 0.90 ? "ok" : "MISMATCH");
     if (accuracy < 0.90 || !(last < first)) ++example::failures;
     return example::done();

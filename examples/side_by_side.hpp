@@ -12,10 +12,10 @@ inline void compare(const char* label, double manual, double automatic, double r
     std::printf("  %-28s manual %20.15f   etgrad %20.15f   %s\n", label, manual, automatic, ok ? "ok" : "MISMATCH");
     if (!ok) ++failures;
 }
-/// The figure the seed notebook printed (4 decimals, as PyTorch prints).
+/// The figure PyTorch prints for the same computation (4 decimals).
 inline void expect4(const char* label, double value, double printed) {
     const bool ok = std::fabs(std::round(value * 1e4) / 1e4 - printed) < 1e-9;
-    std::printf("  %-28s %.4f (the notebook printed %.4f)   %s\n", label, value, printed, ok ? "ok" : "MISMATCH");
+    std::printf("  %-28s %.4f (PyTorch prints %.4f)   %s\n", label, value, printed, ok ? "ok" : "MISMATCH");
     if (!ok) ++failures;
 }
 inline int done() {

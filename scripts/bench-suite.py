@@ -33,7 +33,8 @@ def run(cmd, **kw):
 
 def configure_and_build(cxx):
     out = run(["cmake", "-S", ROOT, "-B", BUILD, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
-               f"-DCMAKE_CXX_COMPILER={cxx}", "-DETGRAD_BUILD_TESTS=OFF", "-DETGRAD_BUILD_EXAMPLES=OFF"]).stdout
+               f"-DCMAKE_CXX_COMPILER={cxx}", "-DETGRAD_BUILD_TESTS=OFF", "-DETGRAD_BUILD_EXAMPLES=OFF",
+               "-DETGRAD_BUILD_BENCHMARKS=ON"]).stdout
     for line in out.splitlines():
         if "etgrad suite:" in line:
             print(line.replace("-- ", ""))

@@ -9,7 +9,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 reps="${1:-20}"
 build="$root/build/bench"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="${CXX:-g++}" \
-      -DETGRAD_BUILD_TESTS=OFF -DETGRAD_BUILD_EXAMPLES=OFF >/dev/null
+      -DETGRAD_BUILD_TESTS=OFF -DETGRAD_BUILD_EXAMPLES=OFF -DETGRAD_BUILD_BENCHMARKS=ON >/dev/null
 cmake --build "$build" --target etgrad_bench_static suite_hand_etgrad >/dev/null
 echo "compiler: $("${CXX:-g++}" --version | head -1); flags: $(grep -m1 CMAKE_CXX_FLAGS_RELEASE: "$build/CMakeCache.txt" | cut -d= -f2)"
 echo "running W1, W2 (static engine) and W5 (tape), $reps repetitions..." >&2
@@ -17,4 +17,4 @@ echo "running W1, W2 (static engine) and W5 (tape), $reps repetitions..." >&2
     --benchmark_out="$build/static.json" --benchmark_out_format=json >/dev/null
 "$build/benchmarks/suite/suite_hand_etgrad" --benchmark_filter='^W5' --benchmark_repetitions="$reps" \
     --benchmark_report_aggregates_only=true --benchmark_out="$build/tape.json" --benchmark_out_format=json >/dev/null
-python3 "$root/scripts/bench_table.py" "$build/static.json" "$build/tape.json"
+python3 "$root/scripts/bench-table.py" "$build/static.json" "$build/tape.json"

@@ -1,4 +1,4 @@
-// (a) The seed neuron's symbolic gradient plus the compile-time check of the hand formulas.
+// (a) The neuron's symbolic gradient plus the compile-time check of the hand formulas.
 #include <etgrad/symbolic.hpp>
 
 using namespace etgrad;

@@ -1,4 +1,4 @@
-// One translation unit computing the seed neuron's value_and_grad through <etgrad/static.hpp>:
+// One translation unit computing the neuron's value_and_grad through <etgrad/static.hpp>:
 // the compile-time benchmark of scripts/compile-time.sh.
 #include <etgrad/static.hpp>
 

@@ -1,4 +1,4 @@
-// LibTorch's C++ autograd (the seeds' own engine): scalars op by op on W1, W2, W5, and
+// LibTorch's C++ autograd (PyTorch's own engine): scalars op by op on W1, W2, W5, and
 // vectorized on W3 and W4 (with 1 and 2 intra-op threads).
 #include <torch/torch.h>
 
@@ -19,7 +19,7 @@ w1_result w1(double xv) {
 w2_result w2(double wv, double bv, double xv, double yv) {
     auto w = leaf(wv), b = leaf(bv);
     auto x = torch::tensor(xv, f64), y = torch::tensor(yv, f64);
-    auto p = torch::clamp(torch::sigmoid(w * x + b), 1e-8, 1 - 1e-8);  // the seeds' clamped BCE
+    auto p = torch::clamp(torch::sigmoid(w * x + b), 1e-8, 1 - 1e-8);  // the clamped BCE
     auto loss = -(y * torch::log(p) + (1 - y) * torch::log(1 - p));
     loss.backward();
     return {loss.item<double>(), w.grad().item<double>(), b.grad().item<double>()};

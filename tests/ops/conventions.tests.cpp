@@ -15,7 +15,7 @@ constexpr auto lo = var<"lo">;
 constexpr auto hi = var<"hi">;
 }  // namespace
 
-TEST_CASE("relu'(0) = 0 and abs'(0) = 0, as in PyTorch", "[static][conventions]") {
+TEST_CASE("relu'(0) = 0 and abs'(0) = 0, as in PyTorch", "[ops][conventions]") {
     CHECK(grad(relu(x), x = 0.0)[x] == 0.0);
     CHECK(grad(relu(x), x = 1e-300)[x] == 1.0);
     CHECK(grad(relu(x), x = -2.0)[x] == 0.0);
@@ -24,7 +24,7 @@ TEST_CASE("relu'(0) = 0 and abs'(0) = 0, as in PyTorch", "[static][conventions]"
     CHECK(grad(abs(x), x = 2.0)[x] == 1.0);
 }
 
-TEST_CASE("pow at 0 follows PyTorch's pow_backward: no NaN from 0 * inf", "[static][conventions]") {
+TEST_CASE("pow at 0 follows PyTorch's pow_backward: no NaN from 0 * inf", "[ops][conventions]") {
     CHECK(grad(pow(x, 0), x = 0.0)[x] == 0.0);  // d x^0 / dx = 0, also at 0
     CHECK(grad(pow(x, 0), x = 2.0)[x] == 0.0);
     CHECK(grad(pow(x, 2), x = 0.0)[x] == 0.0);
@@ -37,7 +37,7 @@ TEST_CASE("pow at 0 follows PyTorch's pow_backward: no NaN from 0 * inf", "[stat
     CHECK_THAT(grad(pow(x, y), x = 2.0, y = 3.0)[y], Catch::Matchers::WithinRel(8.0 * std::log(2.0), 1e-15));
 }
 
-TEST_CASE("clamp passes the gradient on the closed interval [lo, hi]", "[static][conventions]") {
+TEST_CASE("clamp passes the gradient on the closed interval [lo, hi]", "[ops][conventions]") {
     CHECK(grad(clamp(x, -1.0, 1.0), x = -1.0)[x] == 1.0);
     CHECK(grad(clamp(x, -1.0, 1.0), x = 1.0)[x] == 1.0);
     CHECK(grad(clamp(x, -1.0, 1.0), x = 0.0)[x] == 1.0);
@@ -55,7 +55,7 @@ TEST_CASE("clamp passes the gradient on the closed interval [lo, hi]", "[static]
     }
 }
 
-TEST_CASE("max and min split the gradient 1/2-1/2 at ties, like torch.maximum", "[static][conventions]") {
+TEST_CASE("max and min split the gradient 1/2-1/2 at ties, like torch.maximum", "[ops][conventions]") {
     auto gmax = grad(max(x, y), x = 2.0, y = 2.0);
     CHECK(gmax[x] == 0.5);
     CHECK(gmax[y] == 0.5);
@@ -66,7 +66,7 @@ TEST_CASE("max and min split the gradient 1/2-1/2 at ties, like torch.maximum", 
     CHECK(grad(min(x, y), x = 3.0, y = 2.0)[x] == 0.0);
 }
 
-TEST_CASE("bce clamps p to [1e-8, 1 - 1e-8] like the seeds", "[static][conventions]") {
+TEST_CASE("bce clamps p to [1e-8, 1 - 1e-8]", "[ops][conventions]") {
     auto f = bce(x, y);
     auto r = value_and_grad(f, x = 0.0, y = 1.0);
     CHECK_THAT(r.value, WithinRel(-std::log(1e-8), 1e-12));
@@ -76,7 +76,7 @@ TEST_CASE("bce clamps p to [1e-8, 1 - 1e-8] like the seeds", "[static][conventio
     CHECK(r1.grad[x] == 0.0);
 }
 
-TEST_CASE("bce_with_logits does not overflow for |z| = 1000", "[static][conventions]") {
+TEST_CASE("bce_with_logits does not overflow for |z| = 1000", "[ops][conventions]") {
     auto f = bce_with_logits(x, y);
     auto big = value_and_grad(f, x = 1000.0, y = 0.0);
     CHECK(big.value == 1000.0);
@@ -91,7 +91,7 @@ TEST_CASE("bce_with_logits does not overflow for |z| = 1000", "[static][conventi
     CHECK(std::isfinite(value_and_grad(f, x = 1000.0f, y = 0.0f).value));
 }
 
-TEST_CASE("sigmoid saturates without NaN", "[static][conventions]") {
+TEST_CASE("sigmoid saturates without NaN", "[ops][conventions]") {
     auto r = value_and_grad(sigmoid(x), x = -1000.0);
     CHECK(r.value == 0.0);
     CHECK(r.grad[x] == 0.0);

@@ -1,4 +1,4 @@
-// A consumer of the packaged library: the seed neuron's gradient.
+// A consumer of the packaged library: the neuron's gradient.
 #include <cmath>
 #include <cstdio>
 

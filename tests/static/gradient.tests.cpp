@@ -1,4 +1,4 @@
-// The seed notebooks' numbers, replayed on the static engine.
+// The static engine's gradients of the classic first examples: x*x, sin(x*x), a neuron.
 #include <cmath>
 
 #include <etgrad/static.hpp>
@@ -16,7 +16,7 @@ constexpr auto y = var<"y">;
 double round4(double v) { return std::round(v * 1e4) / 1e4; }
 }  // namespace
 
-TEST_CASE("x*x at 3 has value 9 and gradient 6", "[static][seeds]") {
+TEST_CASE("x*x at 3 has value 9 and gradient 6", "[static][gradient]") {
     auto r = value_and_grad(x * x, x = 3.0);
     CHECK(r.value == 9.0);
     CHECK(r.grad[x] == 6.0);
@@ -24,7 +24,7 @@ TEST_CASE("x*x at 3 has value 9 and gradient 6", "[static][seeds]") {
     CHECK(grad(square(x), x = 3.0)[x] == 6.0);
 }
 
-TEST_CASE("sin(x*x) matches the hand formula 2x cos(x^2)", "[static][seeds]") {
+TEST_CASE("sin(x*x) matches the hand formula 2x cos(x^2)", "[static][gradient]") {
     auto f = sin(x * x);
     auto hand = [](double v) { return 2 * v * std::cos(v * v); };
     SECTION("at 3") {
@@ -42,14 +42,14 @@ TEST_CASE("sin(x*x) matches the hand formula 2x cos(x^2)", "[static][seeds]") {
     SECTION("evaluation alone") { CHECK_THAT(f(x = 3.0), WithinRel(0.4121184852417566, 1e-12)); }
 }
 
-TEST_CASE("the seed neuron: loss 6.7012, dw 6.6918, db 0.9988", "[static][seeds]") {
+TEST_CASE("the neuron bce(sigmoid(w*x+b), y): loss 6.7012, dw 6.6918, db 0.9988", "[static][gradient]") {
     auto loss = bce(sigmoid(w * x + b), y);
     auto g = value_and_grad(loss, w = 1.0, b = 0.0, x = 6.7, y = 0.0);
     CHECK(round4(g.value) == 6.7012);
     CHECK(round4(g.grad[w]) == 6.6918);
     CHECK(round4(g.grad[b]) == 0.9988);
 
-    // the seeds' hand chain rule, dL/dp * dp/dz * dz/dw
+    // the hand-written chain rule, dL/dp * dp/dz * dz/dw
     const double xv = 6.7, yv = 0.0, wv = 1.0, bv = 0.0;
     const double p = 1.0 / (1.0 + std::exp(-(wv * xv + bv)));
     const double dL_dp = (p - yv) / (p * (1 - p)), dp_dz = p * (1 - p);

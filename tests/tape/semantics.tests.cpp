@@ -1,4 +1,4 @@
-// The tape's PyTorch semantics, cell by cell from the seed notebooks, then the rules.
+// The tape's PyTorch semantics: the classic autograd programs with PyTorch's results, then the rules.
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -21,7 +21,7 @@ std::string str(const Tensor& t) {
 double round4(double v) { return std::round(v * 1e4) / 1e4; }
 }  // namespace
 
-TEST_CASE("y = x**2; y.backward(); x.grad is 6, printed as PyTorch prints", "[tape][seeds]") {
+TEST_CASE("y = x**2; y.backward(); x.grad is 6, printed as PyTorch prints", "[tape][pytorch]") {
     Tensor x = tensor(3.0, requires_grad);
     Tensor y = pow(x, 2);
     CHECK(str(x) == "tensor(3., requires_grad=True)");
@@ -34,7 +34,7 @@ TEST_CASE("y = x**2; y.backward(); x.grad is 6, printed as PyTorch prints", "[ta
     CHECK(str(x.grad()) == "tensor(6.)");
 }
 
-TEST_CASE("z = sin(x**2): x.grad -5.4668 at 3, -7.6613 at 4", "[tape][seeds]") {
+TEST_CASE("z = sin(x**2): x.grad -5.4668 at 3, -7.6613 at 4", "[tape][pytorch]") {
     for (auto [at, expected] : {std::pair{3.0, -5.466781571308061}, std::pair{4.0, -7.661275842587077}}) {
         Tensor x = tensor(at, requires_grad);
         Tensor z = sin(pow(x, 2));
@@ -49,11 +49,11 @@ TEST_CASE("z = sin(x**2): x.grad -5.4668 at 3, -7.6613 at 4", "[tape][seeds]") {
     CHECK(str(x.grad()) == "tensor(-5.4668)");
 }
 
-TEST_CASE("the seed neuron on the tape: loss 6.7012, dw 6.6918, db 0.9988", "[tape][seeds]") {
+TEST_CASE("the neuron on the tape: loss 6.7012, dw 6.6918, db 0.9988", "[tape][pytorch]") {
     Tensor x = tensor(6.7), y = tensor(0.0);
     Tensor w = tensor(1.0, requires_grad), b = tensor(0.0, requires_grad);
     CHECK(str(w) == "tensor(1., requires_grad=True)");
-    SECTION("with the seeds' hand-written clamped BCE built from tape ops") {
+    SECTION("with a hand-written clamped BCE built from tape ops") {
         Tensor z = w * x + b;
         CHECK(str(z) == "tensor(6.7000, grad_fn=<AddBackward0>)");
         Tensor p = sigmoid(z);
@@ -90,7 +90,7 @@ TEST_CASE("the seed neuron on the tape: loss 6.7012, dw 6.6918, db 0.9988", "[ta
     }
 }
 
-TEST_CASE("mean(x**2) over [1, 2, 3]: gradient [0.6667, 1.3333, 2.0]", "[tape][seeds]") {
+TEST_CASE("mean(x**2) over [1, 2, 3]: gradient [0.6667, 1.3333, 2.0]", "[tape][pytorch]") {
     Tensor x = tensor({1.0, 2.0, 3.0}, requires_grad);
     CHECK(str(x) == "tensor([1., 2., 3.], requires_grad=True)");
     Tensor y = mean(pow(x, 2));
@@ -134,7 +134,7 @@ TEST_CASE("the graph is freed after backward unless retained", "[tape][rules]") 
         CHECK(std::string(e.what()).find("backward through the graph a second time") != std::string::npos);
         CHECK(std::string(e.what()).find("retain_graph") != std::string::npos);
     }
-    CHECK_THROWS_AS(y.backward(), autograd_error);  // y's node was part of the freed graph, as in the seed
+    CHECK_THROWS_AS(y.backward(), autograd_error);  // y's node was part of the freed graph, as in PyTorch
     CHECK_THAT(x.grad().item(), WithinRel(-5.466781571308061, 1e-12));  // unchanged by the failures
 
     Tensor a = tensor(2.0, requires_grad);

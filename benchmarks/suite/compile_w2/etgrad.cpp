@@ -1,4 +1,4 @@
-// W2 (the seed neuron's gradient) through etgrad's static engine: compile-time benchmark.
+// W2 (the neuron's gradient) through etgrad's static engine: compile-time benchmark.
 #include <etgrad/static.hpp>
 using namespace etgrad;
 double w2(double wv, double bv, double xv, double yv, double* db) {
