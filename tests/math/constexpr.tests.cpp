@@ -9,7 +9,7 @@
 
 #include "support/catch.hpp"
 
-namespace cx = etgrad::math::cx;
+namespace cx = etgrad::detail::cx;
 
 namespace {
 std::int64_t ulps(double a, double b) {

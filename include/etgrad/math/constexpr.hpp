@@ -5,7 +5,7 @@
 #include <limits>
 #include <type_traits>
 
-namespace etgrad::math::cx {
+namespace etgrad::detail::cx {
 
 template <class T>
 constexpr bool isnan(T x) noexcept {
@@ -254,4 +254,4 @@ constexpr T pow(T x, T y) noexcept {
     return static_cast<T>(pow_impl(static_cast<wider<T>>(x), static_cast<wider<T>>(y)));
 }
 
-}  // namespace etgrad::math::cx
+}  // namespace etgrad::detail::cx

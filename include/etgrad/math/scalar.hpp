@@ -30,7 +30,7 @@ constexpr auto num(const L&) {
 #define ETGRAD_MATH_UNARY(fn)                                                  \
     template <class T>                                                         \
     constexpr detail::real_t<T> fn(T x) {                                      \
-        if (std::is_constant_evaluated()) return cx::fn(detail::real_t<T>(x)); \
+        if (std::is_constant_evaluated()) return detail::cx::fn(detail::real_t<T>(x)); \
         return std::fn(detail::real_t<T>(x));                                  \
     }
 ETGRAD_MATH_UNARY(exp)
@@ -46,7 +46,7 @@ ETGRAD_MATH_UNARY(tanh)
 template <class T, class U>
 constexpr auto pow(T x, U y) {
     using R = detail::real_t<T, U>;
-    if (std::is_constant_evaluated()) return cx::pow(R(x), R(y));
+    if (std::is_constant_evaluated()) return detail::cx::pow(R(x), R(y));
     return std::pow(R(x), R(y));
 }
 
