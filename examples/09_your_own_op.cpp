@@ -11,22 +11,21 @@
 
 namespace my {
 
-/// softplus(a) = log(1 + e^a), without overflow for large a; softplus' = sigmoid.
-struct softplus_op {
-    static constexpr char name[] = "softplus";                        // grad_fn: SoftplusBackward0
-    static constexpr char latex[] = "\\log\\left(1 + e^{#1}\\right)";  // #1: the operand
-    static constexpr bool never_zero = true;                          // so e/e simplifies to 1
+/// silu(a) = a sigmoid(a) (PyTorch's SiLU); its derivative s (1 + a - y), s = sigmoid(a), uses its output.
+struct silu_op {
+    static constexpr char name[] = "silu";                                     // grad_fn: SiluBackward0
+    static constexpr char latex[] = "\\operatorname{SiLU}\\left(#1\\right)";  // #1: the operand
+    static constexpr etgrad::exact_point exact[] = {{{0}, {0}}};               // silu(0) = 0
     template <class A>
-    static constexpr auto value(A a) {
-        using etgrad::math::exp, etgrad::math::log1p;
-        return a > A(0) ? a + log1p(exp(-a)) : log1p(exp(a));
-    }
+    static constexpr auto value(A a) { return a / (1 + etgrad::math::exp(-a)); }
     template <std::size_t I, class Y, class A>
-    static constexpr auto partial(const Y&, const A& a) { return etgrad::sigmoid(a); }
+    static constexpr auto partial(const Y& y, const A& a) {
+        return etgrad::sigmoid(a) * (etgrad::math::num<1>(a) + a - y);
+    }
 };
 template <class A>
     requires etgrad::operand<A>
-constexpr auto softplus(A a) { return etgrad::apply<softplus_op>(a); }
+constexpr auto silu(A a) { return etgrad::apply<silu_op>(a); }
 
 /// The smooth maximum log(e^a + e^b): its partials are the softmax weights, written with its output.
 struct logaddexp_op {
@@ -52,36 +51,38 @@ constexpr auto logaddexp(A a, B b) { return etgrad::apply<logaddexp_op>(a, b); }
 
 int main() {
     using namespace etgrad;
-    using my::logaddexp, my::softplus;
+    using my::logaddexp, my::silu;
     constexpr auto x = var<"x">;
     constexpr auto y = var<"y">;
 
     std::printf("static gradient\n");
-    const auto r = value_and_grad(softplus(x * y) + logaddexp(x, y), x = 0.5, y = -1.5);
-    const double sig = 1 / (1 + std::exp(0.75));  // sigmoid(x*y) at the point
+    const auto r = value_and_grad(silu(x * y) + logaddexp(x, y), x = 0.5, y = -1.5);
+    const double z = -0.75, sig = 1 / (1 + std::exp(-z));  // x*y and sigmoid(x*y) at the point
+    const double dsilu = sig * (1 + z * (1 - sig));         // silu'(z)
     const double wx = std::exp(0.5) / (std::exp(0.5) + std::exp(-1.5));
-    example::compare("value", std::log1p(std::exp(-0.75)) + std::log(std::exp(0.5) + std::exp(-1.5)), r.value);
-    example::compare("d/dx", sig * -1.5 + wx, r.grad[x]);
-    example::compare("d/dy", sig * 0.5 + (1 - wx), r.grad[y]);
+    example::compare("value", z * sig + std::log(std::exp(0.5) + std::exp(-1.5)), r.value);
+    example::compare("d/dx", dsilu * -1.5 + wx, r.grad[x]);
+    example::compare("d/dy", dsilu * 0.5 + (1 - wx), r.grad[y]);
 
     std::printf("symbolic\n");
-    std::cout << "  d/dx softplus(x*y) = " << d(softplus(x * y), x) << "\n";
+    std::cout << "  d/dx silu(x*y) = " << d(silu(x * y), x) << "\n";
     std::cout << "  d/dx logaddexp(x, y) = " << d(logaddexp(x, y), x) << "\n";
-    std::cout << "  LaTeX: " << to_latex(softplus(x * y)) << "\n";
-    static_assert(d(softplus(x), x) == sigmoid(x));
-    static_assert(simplify(softplus(x) / softplus(x)) == 1_c);
-    example::compare("d2/dx2 softplus at 0.3", 1 / (1 + std::exp(-0.3)) * (1 - 1 / (1 + std::exp(-0.3))),
-                     d(d(softplus(x), x), x)(x = 0.3));
+    std::cout << "  LaTeX: " << to_latex(silu(x * y)) << "\n";
+    static_assert(simplify(silu(0_c)) == 0_c);  // its exact value
+    static_assert(d(silu(x), x) == sigmoid(x) * (1_c + x - silu(x)));
+    const double s3 = 1 / (1 + std::exp(-0.3));
+    example::compare("d2/dx2 silu at 0.3", s3 * (1 - s3) * (2 + 0.3 * (1 - 2 * s3)), d(d(silu(x), x), x)(x = 0.3));
 
     std::printf("tape\n");
     Tensor a = tensor({-1.0, 0.0, 30.0}, requires_grad);
-    Tensor s = softplus(a);
+    Tensor s = silu(a);
     std::cout << "  " << s << "\n";
     sum(s).backward();
     std::cout << "  grad " << a.grad() << "\n";
     for (int k = 0; k < 3; ++k) {
         const double v = a.to_vector()[std::size_t(k)];
-        example::compare("  softplus' = sigmoid", 1 / (1 + std::exp(-v)), a.grad().to_vector()[std::size_t(k)]);
+        const double sv = 1 / (1 + std::exp(-v));
+        example::compare("  silu' = s (1 + a (1 - s))", sv * (1 + v * (1 - sv)), a.grad().to_vector()[std::size_t(k)]);
     }
     Tensor p = tensor(1.0, requires_grad), q = tensor(2.0, requires_grad);
     Tensor m = logaddexp(p, q);

@@ -6,6 +6,8 @@
 #include <etgrad/ops/arithmetic.hpp>
 #include <etgrad/ops/elementary.hpp>
 #include <etgrad/ops/trig.hpp>
+#include <etgrad/ops/hyperbolic.hpp>
+#include <etgrad/ops/special.hpp>
 #include <etgrad/ops/activation.hpp>
 #include <etgrad/ops/clamp.hpp>
 #include <etgrad/ops/loss.hpp>

@@ -1,5 +1,5 @@
-// An op is one struct: a user-defined op, written outside etgrad's headers, works in every
-// engine (static gradient, d() with simplification and printing, the tape with its grad_fn
+// An op is one struct: a user-defined op (logcosh, hypot), written outside etgrad's headers,
+// works in every engine (static gradient, d() with simplification and printing, the tape with its grad_fn
 // name, static statements on tensors); and etgrad's own ops state their facts.
 #include <cmath>
 #include <cstddef>
@@ -13,26 +13,27 @@
 
 namespace user {
 
-/// softplus(a) = log(1 + e^a), computed without overflow; its derivative is sigmoid(a).
-struct softplus_op {
-    static constexpr char name[] = "softplus";
-    static constexpr char latex[] = "\\log\\left(1 + e^{#1}\\right)";
-    static constexpr bool never_zero = true;
+/// logcosh(a) = log(cosh(a)) = |a| + log(1 + e^{-2|a|}) - log 2, without overflow; its
+/// derivative is tanh(a).
+struct logcosh_op {
+    static constexpr char name[] = "logcosh";
+    static constexpr char latex[] = "\\log\\cosh\\left(#1\\right)";
+    static constexpr etgrad::exact_point exact[] = {{{0}, {0}}};
     template <class A>
     static constexpr auto value(A a) {
         using R = decltype(etgrad::math::exp(a));
-        const R x = R(a);
-        return (x > R(0) ? x : R(0)) + etgrad::math::log1p(etgrad::math::exp(x > R(0) ? -x : x));
+        const R x = R(a) < R(0) ? -R(a) : R(a);
+        return x + etgrad::math::log1p(etgrad::math::exp(-2 * x)) - R(0.693147180559945309417232121458176568L);
     }
     template <std::size_t I, class Y, class A>
     static constexpr auto partial(const Y&, const A& a) {
-        return etgrad::sigmoid(a);
+        return etgrad::tanh(a);
     }
 };
 template <class A>
     requires etgrad::operand<A>
-constexpr auto softplus(A a) {
-    return etgrad::apply<softplus_op>(a);
+constexpr auto logcosh(A a) {
+    return etgrad::apply<logcosh_op>(a);
 }
 
 /// hypot(a, b) = sqrt(a^2 + b^2); d/da = a / hypot, d/db = b / hypot (reusing the output).
@@ -61,7 +62,7 @@ using etgrad_test::A;
 using etgrad_test::B;
 using etgrad_test::C;
 using user::hypot;
-using user::softplus;
+using user::logcosh;
 
 namespace {
 constexpr auto x = var<"x">;
@@ -72,45 +73,45 @@ struct log_sum_exp_op {
 }  // namespace
 
 TEST_CASE("a user-defined op's static gradient matches finite differences", "[core][op][user]") {
-    etgrad_test::check_op_all_types("softplus", softplus(A), {-20, 20});
+    etgrad_test::check_op_all_types("logcosh", logcosh(A), {-20, 20});
     etgrad_test::check_op_all_types("hypot", hypot(A, B), {0.5, 3}, {-3, -0.5});
-    etgrad_test::check_op_all_types("softplus(a*b) + hypot(a, c)", softplus(A * B) + hypot(A, C), {-2, 2}, {-2, 2},
+    etgrad_test::check_op_all_types("logcosh(a*b) + hypot(a, c)", logcosh(A * B) + hypot(A, C), {-2, 2}, {-2, 2},
                                     {0.5, 2});
 }
 
 TEST_CASE("a user-defined op evaluates on numbers and in constant expressions", "[core][op][user]") {
-    CHECK_THAT(softplus(0.0), WithinRel(std::log(2.0), 1e-15));
-    CHECK_THAT(softplus(800.0), WithinRel(800.0, 1e-15));  // no overflow
+    CHECK_THAT(logcosh(0.5), WithinRel(std::log(std::cosh(0.5)), 1e-15));
+    CHECK_THAT(logcosh(-800.0), WithinRel(800.0 - std::log(2.0), 1e-15));  // no overflow
     CHECK_THAT(hypot(3.0, 4.0), WithinRel(5.0, 1e-15));
     STATIC_REQUIRE(hypot(x, y)(x = 3.0, y = 4.0) == 5.0);
     STATIC_REQUIRE(grad(hypot(x, y), x = 3.0, y = 4.0)[x] == 0.6);
 }
 
 TEST_CASE("d() of a user-defined op simplifies, prints and differentiates again", "[core][op][user]") {
-    STATIC_REQUIRE(d(softplus(x), x) == sigmoid(x));
-    STATIC_REQUIRE(d(softplus(2_c * x), x) == 2_c * sigmoid(2_c * x));
+    STATIC_REQUIRE(d(logcosh(x), x) == tanh(x));
+    STATIC_REQUIRE(d(logcosh(2_c * x), x) == 2_c * tanh(2_c * x));
+    STATIC_REQUIRE(simplify(logcosh(0_c) + 1_c) == 1_c);  // its exact value at 0
     STATIC_REQUIRE(d(hypot(x, y), x) == x / hypot(x, y));
-    STATIC_REQUIRE(simplify(softplus(x) - softplus(x)) == 0_c);
-    STATIC_REQUIRE(simplify(softplus(x) / softplus(x)) == 1_c);  // never_zero: e/e cancels
-    STATIC_REQUIRE(!(simplify(hypot(x, y) / hypot(x, y)) == 1_c));  // may be zero: stays
-    CHECK(to_string(d(softplus(x * x), x)) == "2*sigmoid(x^2)*x");
+    STATIC_REQUIRE(simplify(logcosh(x) - logcosh(x)) == 0_c);
+    STATIC_REQUIRE(!(simplify(logcosh(x) / logcosh(x)) == 1_c));  // may be zero: e/e stays
+    CHECK(to_string(d(logcosh(x * x), x)) == "2*tanh(x^2)*x");
     CHECK(to_string(hypot(x, 2.5)) == "hypot(x,2.5)");
     CHECK(to_string(d(hypot(x, y), y)) == "1/hypot(x,y)*y");
-    CHECK(to_latex(softplus(x * y)) == "\\log\\left(1 + e^{x \\cdot y}\\right)");
+    CHECK(to_latex(logcosh(x * y)) == "\\log\\cosh\\left(x \\cdot y\\right)");
     CHECK(to_latex(hypot(x, y)) == "\\operatorname{hypot}\\left(x, y\\right)");
     std::ostringstream os;
-    os << d(d(softplus(x), x), x);
-    CHECK(os.str() == "(1-sigmoid(x))*sigmoid(x)");
-    CHECK_THAT(d(d(softplus(x), x), x)(x = 0.5), WithinRel(0.2350037122015945, 1e-14));
+    os << d(d(logcosh(x), x), x);
+    CHECK(os.str() == "1-tanh(x)^2");
+    CHECK_THAT(d(d(logcosh(x), x), x)(x = 0.5), WithinRel(0.7864477329659274, 1e-14));
 }
 
 TEST_CASE("a user-defined op records on the tape with PyTorch's grad_fn name", "[core][op][user]") {
     SECTION("scalars, op by op") {
         Tensor t = tensor(0.5, requires_grad);
-        Tensor s = softplus(t);
-        CHECK(s.grad_fn() == "SoftplusBackward0");
+        Tensor s = logcosh(t);
+        CHECK(s.grad_fn() == "LogcoshBackward0");
         s.backward();
-        CHECK_THAT(t.grad().item(), WithinRel(1.0 / (1.0 + std::exp(-0.5)), 1e-15));
+        CHECK_THAT(t.grad().item(), WithinRel(std::tanh(0.5), 1e-15));
         Tensor a = tensor(3.0, requires_grad), b = tensor(4.0, requires_grad);
         Tensor h = hypot(a, b);
         CHECK(h.grad_fn() == "HypotBackward0");
@@ -132,13 +133,13 @@ TEST_CASE("a user-defined op records on the tape with PyTorch's grad_fn name", "
     }
     SECTION("inside a static statement on tensors: one node") {
         Tensor tx = tensor({0.5, -1.5}, requires_grad), ty = tensor({2.0, 3.0}, requires_grad);
-        Tensor out = (softplus(x) * hypot(x, y))(x = tx, y = ty);
+        Tensor out = (logcosh(x) * hypot(x, y))(x = tx, y = ty);
         CHECK(out.grad_fn() == "ExprBackward0");
         sum(out).backward();
         const auto gx = tx.grad().to_vector(), gy = ty.grad().to_vector();
         for (std::size_t k = 0; k < 2; ++k) {
             const double a = tx.to_vector()[k], b = ty.to_vector()[k];
-            const auto r = value_and_grad(softplus(x) * hypot(x, y), x = a, y = b);
+            const auto r = value_and_grad(logcosh(x) * hypot(x, y), x = a, y = b);
             CHECK_THAT(gx[k], WithinRel(r.grad[x], 1e-15));
             CHECK_THAT(gy[k], WithinRel(r.grad[y], 1e-15));
         }
@@ -155,7 +156,8 @@ TEST_CASE("etgrad's ops state their facts; engines read them", "[core][op]") {
     CHECK(std::string(detail::grad_fn_of<pow_op, Tensor, Tensor>()) == "PowBackward1");
     CHECK(std::string(detail::grad_fn_of<clamp_op, Tensor, double, double>()) == "ClampBackward1");
     CHECK(std::string(detail::grad_fn_of<clamp_op, Tensor, Tensor, double>()) == "ClampBackward0");
-    CHECK(std::string(detail::grad_fn_of<user::softplus_op, Tensor>()) == "SoftplusBackward0");
+    CHECK(std::string(detail::grad_fn_of<user::logcosh_op, Tensor>()) == "LogcoshBackward0");
+    CHECK(std::string(detail::grad_fn_of<softplus_op, Tensor>()) == "SoftplusBackward0");
     CHECK(std::string(detail::default_grad_fn<log_sum_exp_op>.c_str()) == "LogSumExpBackward0");
 }
 

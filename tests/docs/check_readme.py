@@ -59,6 +59,7 @@ def main():
         if expected is not None and run.stdout != expected:
             print(f"block {n} of {args.markdown} prints:\n{run.stdout}\nbut the text beside it says:\n{expected}")
             failures += 1
+            continue
         print(f"block {n}: compiles, runs" + (", prints what the README says" if expected is not None else ""))
     print(f"{len(programs) - failures} passed, {failures} failed")
     return 1 if failures else 0

@@ -18,6 +18,7 @@ TEST_CASE("arithmetic ops match finite differences", "[ops][laws]") {
 
 TEST_CASE("elementary ops match finite differences", "[ops][laws]") {
     check_op_all_types("exp", exp(A), {-5, 5});
+    check_op_all_types("expm1", expm1(A), {-5, 5});
     check_op_all_types("log", log(A), {0.1, 10});
     check_op_all_types("log1p", log1p(A), {-0.9, 10});
     check_op_all_types("sqrt", sqrt(A), {0.1, 10});
@@ -33,13 +34,32 @@ TEST_CASE("trigonometric ops match finite differences", "[ops][laws]") {
     check_op_all_types("sin", sin(A), {-6, 6});
     check_op_all_types("cos", cos(A), {-6, 6});
     check_op_all_types("tan", tan(A), {-1.3, 1.3});
+    check_op_all_types("asin", asin(A), {-0.95, 0.95});
+    check_op_all_types("acos", acos(A), {-0.95, 0.95});
+    check_op_all_types("atan", atan(A), {-5, 5});
+    check_op_all_types("atan2", atan2(A, B), {-3, 3}, {0.2, 3});
+    check_op_all_types("atan2 (b<0)", atan2(A, B), {0.2, 3}, {-3, -0.2});
+}
+
+TEST_CASE("hyperbolic ops match finite differences", "[ops][laws]") {
+    check_op_all_types("sinh", sinh(A), {-4, 4});
+    check_op_all_types("cosh", cosh(A), {-4, 4});
     check_op_all_types("tanh", tanh(A), {-4, 4});
+    check_op_all_types("asinh", asinh(A), {-5, 5});
+    check_op_all_types("acosh", acosh(A), {1.1, 5});
+    check_op_all_types("atanh", atanh(A), {-0.9, 0.9});
+}
+
+TEST_CASE("special functions match finite differences", "[ops][laws]") {
+    check_op_all_types("erf", erf(A), {-3, 3});
 }
 
 TEST_CASE("activation ops match finite differences", "[ops][laws]") {
     check_op_all_types("sigmoid", sigmoid(A), {-10, 10});
     check_op_all_types("relu", relu(A), {-3, 3});
     check_op_all_types("abs", abs(A), {-3, 3});
+    check_op_all_types("softplus", softplus(A), {-30, 30});
+    check_op_all_types("gelu", gelu(A), {-4, 4});
 }
 
 TEST_CASE("clamp, min and max match finite differences", "[ops][laws]") {

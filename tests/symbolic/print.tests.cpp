@@ -54,6 +54,18 @@ TEST_CASE("LaTeX", "[symbolic][print]") {
     CHECK(to_latex(c<1, 2> * x) == "\\frac{1}{2} \\cdot x");
 }
 
+TEST_CASE("the new functions print and differentiate symbolically", "[symbolic][print]") {
+    CHECK(to_string(d(atan(x), x)) == "1/(1+x^2)");
+    CHECK(to_string(d(sinh(x), x)) == "cosh(x)");
+    CHECK(to_string(d(cosh(x), x)) == "sinh(x)");
+    CHECK(to_string(d(expm1(x), x)) == "1+expm1(x)");
+    CHECK(to_string(d(softplus(x), x)) == "sigmoid(x)");
+    CHECK(to_string(d(erf(x), x)) == "1.1283791670955126*exp(-x^2)");
+    CHECK(to_latex(asin(x) + acos(y)) == "\\arcsin\\left(x\\right) + \\arccos\\left(y\\right)");
+    STATIC_REQUIRE(simplify(sinh(0_c) + cosh(0_c) + asin(0_c) + acos(1_c) + atan(0_c) + erf(0_c) + expm1(0_c)) == 1_c);
+    STATIC_REQUIRE(d(d(sinh(x), x), x) == sinh(x));
+}
+
 TEST_CASE("an expression's name is a compile-time string", "[symbolic][print]") {
     STATIC_REQUIRE(name_of<decltype(sin(x * x))> == fixed_string("sin(x*x)"));
     STATIC_REQUIRE(name_of<decltype(d(x * x * x, x))> == fixed_string("3*x^2"));

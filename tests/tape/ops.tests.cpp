@@ -82,6 +82,19 @@ TEST_CASE("every op on the tape equals the static sweep", "[tape][ops]") {
     same_as_static("sin", [](auto a, auto, auto) { return sin(a); }, xs, xs, xs);
     same_as_static("cos", [](auto a, auto, auto) { return cos(a); }, xs, xs, xs);
     same_as_static("tan", [](auto a, auto, auto) { return tan(a); }, probs, xs, xs);
+    same_as_static("asin", [](auto a, auto, auto) { return asin(a); }, probs, xs, xs);
+    same_as_static("acos", [](auto a, auto, auto) { return acos(a); }, probs, xs, xs);
+    same_as_static("atan", [](auto a, auto, auto) { return atan(a); }, xs, xs, xs);
+    same_as_static("atan2", [](auto a, auto b, auto) { return atan2(a, b); }, xs, labels, xs);
+    same_as_static("sinh", [](auto a, auto, auto) { return sinh(a); }, xs, xs, xs);
+    same_as_static("cosh", [](auto a, auto, auto) { return cosh(a); }, xs, xs, xs);
+    same_as_static("asinh", [](auto a, auto, auto) { return asinh(a); }, xs, xs, xs);
+    same_as_static("acosh", [](auto a, auto, auto) { return acosh(1.0 + a); }, pos, xs, xs);
+    same_as_static("atanh", [](auto a, auto, auto) { return atanh(a); }, probs, xs, xs);
+    same_as_static("expm1", [](auto a, auto, auto) { return expm1(a); }, xs, xs, xs);
+    same_as_static("erf", [](auto a, auto, auto) { return erf(a); }, xs, xs, xs);
+    same_as_static("softplus", [](auto a, auto, auto) { return softplus(a); }, xs, xs, xs);
+    same_as_static("gelu", [](auto a, auto, auto) { return gelu(a); }, xs, xs, xs);
     same_as_static("tanh", [](auto a, auto, auto) { return tanh(a); }, xs, xs, xs);
     same_as_static("sigmoid", [](auto a, auto, auto) { return sigmoid(a); }, xs, xs, xs);
     same_as_static("relu", [](auto a, auto, auto) { return relu(a); }, {-1.0, 0.0, 2.0}, {0, 0, 0}, {0, 0, 0});
@@ -183,4 +196,29 @@ TEST_CASE("pow on the tape: integer exponents, and PyTorch's values at 0", "[tap
     pow(z, e).backward();
     CHECK(e.grad().item() == 0.0);  // d 0^e / de taken as 0 for e >= 0
     CHECK(z.grad().item() == 0.0);
+}
+
+TEST_CASE("the new functions have PyTorch's grad_fn names and values", "[tape][ops]") {
+    Tensor t = tensor(0.5, requires_grad), u = tensor(2.0, requires_grad);
+    CHECK(asin(t).grad_fn() == "AsinBackward0");
+    CHECK(acos(t).grad_fn() == "AcosBackward0");
+    CHECK(atan(t).grad_fn() == "AtanBackward0");
+    CHECK(atan2(t, u).grad_fn() == "Atan2Backward0");
+    CHECK(sinh(t).grad_fn() == "SinhBackward0");
+    CHECK(cosh(t).grad_fn() == "CoshBackward0");
+    CHECK(asinh(t).grad_fn() == "AsinhBackward0");
+    CHECK(acosh(u).grad_fn() == "AcoshBackward0");
+    CHECK(atanh(t).grad_fn() == "AtanhBackward0");
+    CHECK(expm1(t).grad_fn() == "Expm1Backward0");
+    CHECK(erf(t).grad_fn() == "ErfBackward0");
+    CHECK(softplus(t).grad_fn() == "SoftplusBackward0");
+    CHECK(gelu(t).grad_fn() == "GeluBackward0");
+    // values PyTorch prints (float64): gelu(0.5) 0.3457, softplus(0.5) 0.9741, erf(0.5) 0.5205
+    CHECK_THAT(gelu(t).item(), WithinAbs(0.34573123063700656, 1e-15));
+    CHECK_THAT(softplus(t).item(), WithinAbs(0.9740769841801067, 1e-15));
+    CHECK_THAT(erf(t).item(), WithinAbs(0.5204998778130465, 1e-15));
+    CHECK_THAT(atan2(t, u).item(), WithinAbs(0.24497866312686414, 1e-15));
+    Tensor g = gelu(t);
+    g.backward();  // d/dx x Phi(x) = Phi(x) + x phi(x) at 0.5
+    CHECK_THAT(t.grad().item(), WithinAbs(0.8674951246561629, 1e-14));
 }

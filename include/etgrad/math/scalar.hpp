@@ -9,6 +9,7 @@
 #include <etgrad/core/expression.hpp>
 #include <etgrad/core/traits.hpp>
 #include <etgrad/math/constexpr.hpp>
+#include <etgrad/math/constexpr_special.hpp>
 
 namespace etgrad::math {
 
@@ -41,7 +42,32 @@ ETGRAD_MATH_UNARY(sin)
 ETGRAD_MATH_UNARY(cos)
 ETGRAD_MATH_UNARY(tan)
 ETGRAD_MATH_UNARY(tanh)
+ETGRAD_MATH_UNARY(expm1)
+ETGRAD_MATH_UNARY(asin)
+ETGRAD_MATH_UNARY(acos)
+ETGRAD_MATH_UNARY(atan)
+ETGRAD_MATH_UNARY(sinh)
+ETGRAD_MATH_UNARY(cosh)
+ETGRAD_MATH_UNARY(asinh)
+ETGRAD_MATH_UNARY(acosh)
+ETGRAD_MATH_UNARY(atanh)
+ETGRAD_MATH_UNARY(erf)
 #undef ETGRAD_MATH_UNARY
+
+template <class T, class U>
+constexpr auto atan2(T y, U x) {
+    using R = detail::real_t<T, U>;
+    if (std::is_constant_evaluated()) return detail::cx::atan2(R(y), R(x));
+    return std::atan2(R(y), R(x));
+}
+
+/// The irrational constant v in the kind of `like`: a number of its real type, or a run-time
+/// constant inside an expression (erf' = 2/sqrt(pi) e^{-a^2}).
+template <class L>
+constexpr auto constant_like(long double v, const L&) {
+    if constexpr (expression<L>) return constant<double>(static_cast<double>(v));
+    else return static_cast<detail::real_t<L>>(v);
+}
 
 template <class T, class U>
 constexpr auto pow(T x, U y) {

@@ -1,4 +1,4 @@
-/// @file activation.hpp  sigmoid, relu, abs.
+/// @file activation.hpp  sigmoid, relu, abs, softplus, gelu.
 #pragma once
 #include <cstddef>
 
@@ -7,7 +7,9 @@
 #include <etgrad/core/traits.hpp>
 #include <etgrad/math/scalar.hpp>
 #include <etgrad/ops/arithmetic.hpp>
+#include <etgrad/ops/elementary.hpp>
 #include <etgrad/ops/indicator.hpp>
+#include <etgrad/ops/special.hpp>
 
 namespace etgrad {
 
@@ -54,5 +56,46 @@ struct abs_op {
 template <class A>
     requires operand<A>
 constexpr auto abs(A a) { return apply<abs_op>(a); }
+
+struct softplus_op {
+    static constexpr char name[] = "softplus";
+    static constexpr bool never_zero = true;
+    // log(1 + e^a) = a + log(1 + e^-a) for a > 0: no overflow, and no loss of the small tail
+    template <class A>
+    static constexpr auto value(A a) {
+        using R = detail::real_t<A>;
+        const R x = R(a);
+        return x > R(0) ? x + math::log1p(math::exp(-x)) : math::log1p(math::exp(x));
+    }
+    template <std::size_t I, class Y, class A>
+    static constexpr auto partial(const Y&, const A& a) { return sigmoid(a); }
+};
+/// log(1 + e^a), computed without overflow (PyTorch's softplus with beta = 1; PyTorch returns
+/// a itself past a > 20, where the two differ by less than 2e-9).
+template <class A>
+    requires operand<A>
+constexpr auto softplus(A a) { return apply<softplus_op>(a); }
+
+struct gelu_op {
+    static constexpr char name[] = "gelu";
+    static constexpr exact_point exact[] = {{{0}, {0}}};
+    template <class A>
+    static constexpr auto value(A a) {
+        using R = detail::real_t<A>;
+        const R x = R(a);
+        return x * (R(1) + math::erf(x * R(0.707106781186547524400844362104849039L))) / R(2);
+    }
+    // Phi(a) + a phi(a): Phi(a) = (1 + erf(a / sqrt 2)) / 2, phi(a) = e^{-a^2/2} / sqrt(2 pi)
+    template <std::size_t I, class Y, class A>
+    static constexpr auto partial(const Y&, const A& a) {
+        const auto phi = exp(math::num<-1, 2>(a) * (a * a)) * math::constant_like(0.398942280401432677939946059934381868L, a);
+        return math::num<1, 2>(a) * (math::num<1>(a) + erf(a * math::constant_like(0.707106781186547524400844362104849039L, a))) +
+               a * phi;
+    }
+};
+/// a Phi(a), Phi the standard normal distribution function (PyTorch's gelu, approximate='none').
+template <class A>
+    requires operand<A>
+constexpr auto gelu(A a) { return apply<gelu_op>(a); }
 
 }  // namespace etgrad

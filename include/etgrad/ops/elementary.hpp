@@ -1,4 +1,4 @@
-/// @file elementary.hpp  exp, log, log1p, sqrt, pow, square.
+/// @file elementary.hpp  exp, expm1, log, log1p, sqrt, pow, square.
 #pragma once
 #include <cstddef>
 #include <type_traits>
@@ -24,6 +24,19 @@ struct exp_op {
 template <class A>
     requires operand<A>
 constexpr auto exp(A a) { return apply<exp_op>(a); }
+
+struct expm1_op {
+    static constexpr char name[] = "expm1";
+    static constexpr exact_point exact[] = {{{0}, {0}}};
+    template <class A>
+    static constexpr auto value(A a) { return math::expm1(a); }
+    template <std::size_t I, class Y, class A>
+    static constexpr auto partial(const Y& y, const A&) { return y + math::num<1>(y); }  // e^a = y + 1
+};
+/// e^a - 1, accurate for small a.
+template <class A>
+    requires operand<A>
+constexpr auto expm1(A a) { return apply<expm1_op>(a); }
 
 struct log_op {
     static constexpr char name[] = "log";

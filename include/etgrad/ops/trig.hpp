@@ -1,4 +1,4 @@
-/// @file trig.hpp  sin, cos, tan, tanh.
+/// @file trig.hpp  sin, cos, tan and their inverses asin, acos, atan, atan2.
 #pragma once
 #include <cstddef>
 
@@ -6,6 +6,7 @@
 #include <etgrad/core/op.hpp>
 #include <etgrad/math/scalar.hpp>
 #include <etgrad/ops/arithmetic.hpp>
+#include <etgrad/ops/elementary.hpp>
 
 namespace etgrad {
 
@@ -50,17 +51,59 @@ template <class A>
     requires operand<A>
 constexpr auto tan(A a) { return apply<tan_op>(a); }
 
-struct tanh_op {
-    static constexpr char name[] = "tanh";
-    static constexpr char latex[] = "\\tanh";
+struct asin_op {
+    static constexpr char name[] = "asin";
+    static constexpr char latex[] = "\\arcsin";
     static constexpr exact_point exact[] = {{{0}, {0}}};
     template <class A>
-    static constexpr auto value(A a) { return math::tanh(a); }
+    static constexpr auto value(A a) { return math::asin(a); }
     template <std::size_t I, class Y, class A>
-    static constexpr auto partial(const Y& y, const A&) { return math::num<1>(y) - y * y; }  // 1 - tanh^2
+    static constexpr auto partial(const Y&, const A& a) { return math::num<1>(a) / sqrt(math::num<1>(a) - a * a); }
 };
 template <class A>
     requires operand<A>
-constexpr auto tanh(A a) { return apply<tanh_op>(a); }
+constexpr auto asin(A a) { return apply<asin_op>(a); }
+
+struct acos_op {
+    static constexpr char name[] = "acos";
+    static constexpr char latex[] = "\\arccos";
+    static constexpr exact_point exact[] = {{{1}, {0}}};
+    template <class A>
+    static constexpr auto value(A a) { return math::acos(a); }
+    template <std::size_t I, class Y, class A>
+    static constexpr auto partial(const Y&, const A& a) { return math::num<-1>(a) / sqrt(math::num<1>(a) - a * a); }
+};
+template <class A>
+    requires operand<A>
+constexpr auto acos(A a) { return apply<acos_op>(a); }
+
+struct atan_op {
+    static constexpr char name[] = "atan";
+    static constexpr char latex[] = "\\arctan";
+    static constexpr exact_point exact[] = {{{0}, {0}}};
+    template <class A>
+    static constexpr auto value(A a) { return math::atan(a); }
+    template <std::size_t I, class Y, class A>
+    static constexpr auto partial(const Y&, const A& a) { return math::num<1>(a) / (math::num<1>(a) + a * a); }
+};
+template <class A>
+    requires operand<A>
+constexpr auto atan(A a) { return apply<atan_op>(a); }
+
+struct atan2_op {
+    static constexpr char name[] = "atan2";
+    template <class A, class B>
+    static constexpr auto value(A a, B b) { return math::atan2(a, b); }
+    // the angle of the point (b, a): d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2)
+    template <std::size_t I, class Y, class A, class B>
+    static constexpr auto partial(const Y&, const A& a, const B& b) {
+        if constexpr (I == 0) return b / (a * a + b * b);
+        else return -a / (a * a + b * b);
+    }
+};
+/// The angle of the point (b, a) in [-pi, pi], as torch.atan2(a, b).
+template <class A, class B>
+    requires operand<A> && operand<B>
+constexpr auto atan2(A a, B b) { return apply<atan2_op>(a, b); }
 
 }  // namespace etgrad

@@ -1,40 +1,65 @@
-/// @file sgd.hpp  Stochastic gradient descent over tape tensors, like torch.optim.SGD.
+/// @file sgd.hpp  Stochastic gradient descent, like torch.optim.SGD: momentum, dampening,
+/// Nesterov momentum and weight decay (L2), with PyTorch's update formulas.
 #pragma once
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
+#include <etgrad/optim/optimizer.hpp>
 #include <etgrad/tape/tensor.hpp>
 
 namespace etgrad::optim {
 
-class sgd {
+/// torch.optim.SGD's hyperparameters: `optim::sgd(params, {.lr = 0.1, .momentum = 0.9})`.
+struct sgd_options {
+    double lr = 1e-3;
+    double momentum = 0;
+    double dampening = 0;
+    double weight_decay = 0;
+    bool nesterov = false;
+};
+
+class sgd : public optimizer {
   public:
-    sgd(std::vector<Tensor> params, double lr) : params_(std::move(params)), lr_(lr) {
-        for (const Tensor& p : params_)
-            if (!p.is_leaf() || !p.requires_grad())
-                throw autograd_error("optim::sgd: parameters must be leaf tensors that require grad");
+    sgd(std::vector<Tensor> params, double lr) : sgd(std::move(params), sgd_options{.lr = lr}) {}
+    sgd(std::vector<Tensor> params, const sgd_options& o) : optimizer("sgd", std::move(params), o.lr), o_(o) {
+        check_nonnegative("momentum", o.momentum);
+        check_nonnegative("weight_decay", o.weight_decay);
+        if (o.nesterov && (o.momentum <= 0 || o.dampening != 0))
+            throw std::invalid_argument("optim::sgd: Nesterov momentum requires a momentum and zero dampening");
+        momentum_ = buffers();
+        started_.assign(params_.size(), false);
     }
-    /// Zeroes every parameter's gradient in place.
-    void zero_grad() {
-        for (Tensor& p : params_) {
-            Tensor g = p.grad();
-            if (g.defined()) g.zero_();
-        }
-    }
-    /// p -= lr * p.grad() for every parameter with a gradient, without recording.
+    /// One step, without recording: g = grad + weight_decay p; with momentum b = momentum b +
+    /// (1 - dampening) g (b = g at its first step), g = b (or g + momentum b, Nesterov);
+    /// p -= lr g. Parameters without a gradient are skipped.
     void step() {
         no_grad_guard guard;
-        for (Tensor& p : params_) {
-            const Tensor g = p.grad();
+        for (std::size_t i = 0; i < params_.size(); ++i) {
+            const Tensor g = params_[i].grad();
             if (!g.defined()) continue;
-            double* d = p.data();
-            for (std::int64_t k = 0; k < p.numel(); ++k) d[k] -= lr_ * g.data()[k];
+            double* p = params_[i].data();
+            const double* gd = g.data();
+            double* b = momentum_[i].data();
+            for (std::int64_t k = 0; k < params_[i].numel(); ++k) {
+                double d = gd[k];
+                if (o_.weight_decay != 0) d += o_.weight_decay * p[k];
+                if (o_.momentum != 0) {
+                    b[k] = started_[i] ? o_.momentum * b[k] + (1 - o_.dampening) * d : d;
+                    d = o_.nesterov ? d + o_.momentum * b[k] : b[k];
+                }
+                p[k] -= lr_ * d;
+            }
+            started_[i] = true;  // the momentum buffer starts at a parameter's first gradient
         }
     }
 
   private:
-    std::vector<Tensor> params_;
-    double lr_;
+    sgd_options o_;
+    std::vector<std::vector<double>> momentum_;
+    std::vector<bool> started_;
 };
 
 }  // namespace etgrad::optim

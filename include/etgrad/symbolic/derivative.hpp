@@ -111,11 +111,24 @@ constexpr auto hessian(const F& f, variable<Ns>... xs) {
     return expression_tuple<decltype(d(d(s, xs), xs...))...>(d(d(s, xs), xs...)...);
 }
 
+namespace detail {
+/// Named so that the compiler's diagnostic reads as the explanation: called (it is not
+/// constexpr) when == on formulas holding plain numbers is false in a constant expression.
+inline void plain_numbers_in_a_formula_are_run_time_constants_so_compare_with_compile_time_constants_such_as_2_c() {}
+}  // namespace detail
+
 /// Structural equality of canonical forms (run-time constant values included), usable in
-/// static_assert: `static_assert(d(x * x, x) == 2_c * x);`
+/// static_assert: `static_assert(d(x * x, x) == 2_c * x);`. In a constant expression, a false
+/// comparison of formulas that hold plain numbers (`200.0 * x`, `pow(x, 2)`) is a compile error
+/// that says to use compile-time constants (`200_c`, `2_c`): plain numbers are run-time
+/// constants, which never merge with compile-time ones, so such formulas rarely compare equal.
 template <expression A, expression B>
 constexpr bool operator==(const A& a, const B& b) {
-    return detail::same_structure(simplify(a), simplify(b));
+    const bool same = detail::same_structure(simplify(a), simplify(b));
+    if (std::is_constant_evaluated() && !same &&
+        (detail::has_runtime_constant<A>::value || detail::has_runtime_constant<B>::value))
+        detail::plain_numbers_in_a_formula_are_run_time_constants_so_compare_with_compile_time_constants_such_as_2_c();
+    return same;
 }
 
 }  // namespace etgrad

@@ -215,6 +215,41 @@ constexpr void print_negated(W& w, const T* t) {
     }
 }
 
+/// A power whose exponent is a run-time constant.
+template <class E>
+constexpr bool runtime_exponent() {
+    if constexpr (written_as<E, notation::power>()) return is_constant_v<child_t<1, E>>;
+    else return false;
+}
+/// A term whose coefficient is a run-time constant (`#*x`), or a run-time constant itself: its
+/// sign is known only from its value.
+template <class E>
+constexpr bool runtime_coefficient() {
+    if constexpr (is_constant_v<E>) return true;
+    else if constexpr (written_as<E, notation::product>()) return is_constant_v<child_t<0, E>>;
+    else return false;
+}
+template <class E>
+constexpr bool negative_value(const E* e) {
+    if constexpr (is_constant_v<E>) return e && e->value < 0;
+    else return e && child<0>(*e).value < 0;
+}
+/// Prints -t for a run-time constant t < 0, or a term t = k * M with a run-time k < 0.
+template <class W, class T>
+constexpr void print_negated_value(W& w, const T* t) {
+    if constexpr (is_constant_v<T>) {
+        const auto v = -t->value;
+        w.number(&v);
+    } else {
+        const auto k = -child<0>(*t).value;
+        if (k != 1) {
+            w.number(&k);
+            w.put(symbol<op_t<T>, W>());
+        }
+        print_in(w, child_ptr<1>(t), p_product);
+    }
+}
+
 template <class W, class E>
 constexpr void print(W& w, const E* e, int min_prec) {
     (void)min_prec;
@@ -234,8 +269,15 @@ constexpr void print(W& w, const E* e, int min_prec) {
                 w.put(W::latex ? " - " : "-");
                 print_negated(w, child_ptr<1>(e));
             } else {
-                w.put(symbol<Op, W>());
-                print_in(w, child_ptr<1>(e), p_sum);
+                bool negative = false;  // a run-time coefficient below 0 prints as "x-3*y", not "x+-3*y"
+                if constexpr (runtime_coefficient<R>()) negative = negative_value(child_ptr<1>(e));
+                if (negative) {
+                    w.put(W::latex ? " - " : "-");
+                    if constexpr (runtime_coefficient<R>()) print_negated_value(w, child_ptr<1>(e));
+                } else {
+                    w.put(symbol<Op, W>());
+                    print_in(w, child_ptr<1>(e), p_sum);
+                }
             }
         } else if constexpr (n == notation::difference) {
             print_in(w, child_ptr<0>(e), p_sum);
@@ -267,6 +309,14 @@ constexpr void print(W& w, const E* e, int min_prec) {
             print_fraction(
                 w, [&](int) { w.put('1'); },
                 [&] { print_denominator(w, child_ptr<0>(e), rational<-X::num, X::den>{}); });
+        } else if constexpr (runtime_exponent<E>()) {
+            if (e && child<1>(*e).value == 1) {  // a run-time exponent of 1 (pow(x, 2) differentiated)
+                print_in(w, child_ptr<0>(e), min_prec);
+            } else {
+                print_in(w, child_ptr<0>(e), p_power + 1);
+                w.put(infix_of<Op>());
+                print_in(w, child_ptr<1>(e), W::latex ? 0 : p_atom);
+            }
         } else if constexpr (n == notation::power) {
             print_in(w, child_ptr<0>(e), p_power + 1);
             w.put(infix_of<Op>());

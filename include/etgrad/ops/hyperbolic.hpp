@@ -1,0 +1,91 @@
+/// @file hyperbolic.hpp  sinh, cosh, tanh and their inverses asinh, acosh, atanh.
+#pragma once
+#include <cstddef>
+
+#include <etgrad/core/expression.hpp>
+#include <etgrad/core/op.hpp>
+#include <etgrad/math/scalar.hpp>
+#include <etgrad/ops/arithmetic.hpp>
+#include <etgrad/ops/elementary.hpp>
+
+namespace etgrad {
+
+struct cosh_op;  // sinh' = cosh and cosh' = sinh: one of the two names the other ahead
+
+struct sinh_op {
+    static constexpr char name[] = "sinh";
+    static constexpr char latex[] = "\\sinh";
+    static constexpr exact_point exact[] = {{{0}, {0}}};
+    template <class A>
+    static constexpr auto value(A a) { return math::sinh(a); }
+    template <std::size_t I, class Y, class A>
+    static constexpr auto partial(const Y&, const A& a) { return apply<cosh_op>(a); }
+};
+template <class A>
+    requires operand<A>
+constexpr auto sinh(A a) { return apply<sinh_op>(a); }
+
+struct cosh_op {
+    static constexpr char name[] = "cosh";
+    static constexpr char latex[] = "\\cosh";
+    static constexpr exact_point exact[] = {{{0}, {1}}};
+    static constexpr bool never_zero = true;
+    template <class A>
+    static constexpr auto value(A a) { return math::cosh(a); }
+    template <std::size_t I, class Y, class A>
+    static constexpr auto partial(const Y&, const A& a) { return sinh(a); }
+};
+template <class A>
+    requires operand<A>
+constexpr auto cosh(A a) { return apply<cosh_op>(a); }
+
+struct tanh_op {
+    static constexpr char name[] = "tanh";
+    static constexpr char latex[] = "\\tanh";
+    static constexpr exact_point exact[] = {{{0}, {0}}};
+    template <class A>
+    static constexpr auto value(A a) { return math::tanh(a); }
+    template <std::size_t I, class Y, class A>
+    static constexpr auto partial(const Y& y, const A&) { return math::num<1>(y) - y * y; }  // 1 - tanh^2
+};
+template <class A>
+    requires operand<A>
+constexpr auto tanh(A a) { return apply<tanh_op>(a); }
+
+struct asinh_op {
+    static constexpr char name[] = "asinh";
+    static constexpr exact_point exact[] = {{{0}, {0}}};
+    template <class A>
+    static constexpr auto value(A a) { return math::asinh(a); }
+    template <std::size_t I, class Y, class A>
+    static constexpr auto partial(const Y&, const A& a) { return math::num<1>(a) / sqrt(a * a + math::num<1>(a)); }
+};
+template <class A>
+    requires operand<A>
+constexpr auto asinh(A a) { return apply<asinh_op>(a); }
+
+struct acosh_op {
+    static constexpr char name[] = "acosh";
+    static constexpr exact_point exact[] = {{{1}, {0}}};
+    template <class A>
+    static constexpr auto value(A a) { return math::acosh(a); }
+    template <std::size_t I, class Y, class A>
+    static constexpr auto partial(const Y&, const A& a) { return math::num<1>(a) / sqrt(a * a - math::num<1>(a)); }
+};
+template <class A>
+    requires operand<A>
+constexpr auto acosh(A a) { return apply<acosh_op>(a); }
+
+struct atanh_op {
+    static constexpr char name[] = "atanh";
+    static constexpr exact_point exact[] = {{{0}, {0}}};
+    template <class A>
+    static constexpr auto value(A a) { return math::atanh(a); }
+    template <std::size_t I, class Y, class A>
+    static constexpr auto partial(const Y&, const A& a) { return math::num<1>(a) / (math::num<1>(a) - a * a); }
+};
+template <class A>
+    requires operand<A>
+constexpr auto atanh(A a) { return apply<atanh_op>(a); }
+
+}  // namespace etgrad
