@@ -5,5 +5,6 @@
 #include <etgrad/symbolic/canonical.hpp>
 #include <etgrad/symbolic/check.hpp>
 #include <etgrad/symbolic/derivative.hpp>
+#include <etgrad/symbolic/name_of.hpp>
 #include <etgrad/symbolic/notation.hpp>
 #include <etgrad/symbolic/print.hpp>

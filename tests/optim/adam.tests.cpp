@@ -37,13 +37,14 @@ void hand_gradient(const std::vector<double>& w, double b, std::vector<double>& 
 using rule = std::function<double(std::size_t, double, double, int)>;
 
 /// Runs `steps` steps of the optimizer on the tape and of the reference rule on doubles, and
-/// checks that the parameters agree after every step.
-template <class Opt>
-void same_as_formulas(Opt opt, Tensor w, Tensor b, rule ref, int steps = 100) {
+/// checks that the parameters agree after every step; `before(opt, t)` runs before step t.
+template <class Opt, class Before = void (*)(Opt&, int)>
+void same_as_formulas(Opt&& opt, Tensor w, Tensor b, rule ref, Before before = [](Opt&, int) {}, int steps = 100) {
     std::vector<double> rw{0.1, -0.2, 0.3};
     double rb = 0.05;
     const Tensor tx = from_vector(X, {4, 3}), ty = from_vector(Y, {4});
     for (int t = 1; t <= steps; ++t) {
+        before(opt, t);
         opt.zero_grad();
         Tensor r = matmul(tx, w) + b - ty;
         mean(r * r).backward();
@@ -120,24 +121,10 @@ TEST_CASE("the learning rate changes between steps", "[optim]") {
     optim::sgd opt({w, b}, 0.1);
     CHECK(opt.lr() == 0.1);
     rule ref = [](std::size_t, double p, double g, int t) { return p - (t <= 50 ? 0.1 : 0.01) * g; };
-    std::vector<double> rw{0.1, -0.2, 0.3};
-    double rb = 0.05;
-    const Tensor tx = from_vector(X, {4, 3}), ty = from_vector(Y, {4});
-    for (int t = 1; t <= 100; ++t) {
-        if (t == 51) opt.set_lr(0.01);  // a step schedule
-        opt.zero_grad();
-        Tensor r = matmul(tx, w) + b - ty;
-        mean(r * r).backward();
-        opt.step();
-        std::vector<double> gw;
-        double gb = 0;
-        hand_gradient(rw, rb, gw, gb);
-        for (std::size_t j = 0; j < D; ++j) rw[j] = ref(j, rw[j], gw[j], t);
-        rb = ref(D, rb, gb, t);
-    }
+    same_as_formulas(opt, w, b, ref, [](optim::sgd& o, int t) {
+        if (t == 51) o.set_lr(0.01);  // a step schedule
+    });
     CHECK(opt.lr() == 0.01);
-    CHECK_THAT(b.item(), WithinRel(rb, 1e-12));
-    CHECK_THAT(w.to_vector()[2], WithinRel(rw[2], 1e-12));
 }
 
 TEST_CASE("optimizers refuse bad parameters and hyperparameters", "[optim]") {

@@ -12,7 +12,7 @@
 #include <etgrad/core/expression.hpp>
 #include <etgrad/static/evaluate.hpp>
 #include <etgrad/symbolic/derivative.hpp>
-#include <etgrad/symbolic/notation.hpp>
+#include <etgrad/symbolic/name_of.hpp>
 
 namespace etgrad {
 

@@ -12,6 +12,7 @@
 #include <etgrad/static/bindings.hpp>
 #include <etgrad/static/evaluate.hpp>
 #include <etgrad/symbolic/canonical.hpp>
+#include <etgrad/symbolic/name_of.hpp>
 
 namespace etgrad {
 

@@ -8,7 +8,7 @@
 #include <boost/hana/basic_tuple.hpp>
 
 #include <etgrad/core/expression.hpp>
-#include <etgrad/symbolic/notation.hpp>
+#include <etgrad/symbolic/name_of.hpp>
 
 namespace etgrad::detail {
 namespace hana = boost::hana;
