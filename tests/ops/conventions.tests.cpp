@@ -99,3 +99,42 @@ TEST_CASE("sigmoid saturates without NaN", "[ops][conventions]") {
     CHECK(s.value == 1.0);
     CHECK(s.grad[x] == 0.0);
 }
+
+TEST_CASE("NaN propagates through relu, min, max and clamp, with PyTorch's gradients", "[ops][conventions]") {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    CHECK(std::isnan(relu(x)(x = nan)));
+    CHECK(grad(relu(x), x = nan)[x] == 0.0);  // threshold_backward: NaN > 0 is false
+    CHECK(std::isnan(max(x, y)(x = 1.0, y = nan)));
+    CHECK(std::isnan(max(x, y)(x = nan, y = 1.0)));
+    CHECK(std::isnan(min(x, y)(x = 1.0, y = nan)));
+    CHECK(std::isnan(min(x, y)(x = nan, y = 1.0)));
+    // maximum's backward: where(a == b, g/2, g) masked to 0 where a < b; a NaN compares false
+    const auto gmax = grad(max(x, y), x = nan, y = 1.0);
+    CHECK(gmax[x] == 1.0);
+    CHECK(gmax[y] == 1.0);
+    const auto gmin = grad(min(x, y), x = 1.0, y = nan);
+    CHECK(gmin[x] == 1.0);
+    CHECK(gmin[y] == 1.0);
+    CHECK(std::isnan(clamp(x, -1.0, 1.0)(x = nan)));
+    CHECK(grad(clamp(x, -1.0, 1.0), x = nan)[x] == 0.0);
+    CHECK(std::isnan(bce_with_logits(x, y)(x = nan, y = 1.0)));
+    CHECK(std::isnan(mse(x, y)(x = nan, y = 1.0)));
+}
+
+TEST_CASE("abs(-0.0) is +0.0, as in PyTorch", "[ops][conventions]") {
+    CHECK(!std::signbit(abs(x)(x = -0.0)));
+    CHECK(1.0 / abs(x)(x = -0.0) == std::numeric_limits<double>::infinity());
+    CHECK(!std::signbit(abs(-0.0f + x)(x = 0.0f)));
+}
+
+TEST_CASE("integer powers are safe for every int", "[ops][conventions]") {
+    constexpr int min_int = std::numeric_limits<int>::min(), max_int = std::numeric_limits<int>::max();
+    CHECK(pow(x, min_int)(x = 2.0) == 0.0);
+    CHECK(pow(x, min_int)(x = 1.0) == 1.0);
+    CHECK(pow(x, min_int)(x = -1.0) == 1.0);
+    CHECK(pow(x, max_int)(x = -1.0) == -1.0);
+    CHECK(grad(pow(x, min_int), x = 1.0)[x] == double(min_int));
+    CHECK(grad(pow(x, max_int), x = 1.0)[x] == double(max_int));
+    STATIC_REQUIRE(pow(x, min_int)(x = 1.0) == 1.0);
+    CHECK(math::ipow(2.0, std::numeric_limits<long long>::min()) == 0.0);
+}

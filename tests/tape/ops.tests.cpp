@@ -1,5 +1,7 @@
 // The tape covers the static engine's whole op set with the same rules: op by op on tensors,
 // its values and gradients equal the static sweep's, on scalars and elementwise on vectors.
+#include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -221,4 +223,23 @@ TEST_CASE("the new functions have PyTorch's grad_fn names and values", "[tape][o
     Tensor g = gelu(t);
     g.backward();  // d/dx x Phi(x) = Phi(x) + x phi(x) at 0.5
     CHECK_THAT(t.grad().item(), WithinAbs(0.8674951246561629, 1e-14));
+}
+
+TEST_CASE("NaN, -0.0 and extreme integer powers on the tape follow the op rules", "[tape][ops]") {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    Tensor a = tensor({nan, -0.0, 2.0}, requires_grad), b = tensor({1.0, 1.0, nan}, requires_grad);
+    const auto r = relu(a).to_vector();
+    CHECK(std::isnan(r[0]));
+    const auto m = max(a, b).to_vector();
+    CHECK((std::isnan(m[0]) && std::isnan(m[2])));
+    const auto s = abs(a).to_vector();
+    CHECK(!std::signbit(s[1]));
+    sum(max(a, b)).backward();
+    CHECK(a.grad().to_vector() == std::vector<double>{1.0, 0.0, 1.0});
+    CHECK(b.grad().to_vector() == std::vector<double>{1.0, 1.0, 1.0});
+    Tensor t = tensor(1.0, requires_grad);
+    Tensor p = pow(t, std::numeric_limits<int>::min());
+    p.backward();
+    CHECK(p.item() == 1.0);
+    CHECK(t.grad().item() == double(std::numeric_limits<int>::min()));
 }

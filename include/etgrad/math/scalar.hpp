@@ -77,12 +77,14 @@ constexpr auto pow(T x, U y) {
 }
 
 /// x^n for an integer n by repeated squaring: exact for small n, and unrolled by the
-/// optimiser when n is a compile-time constant (x^2 compiles to x*x).
+/// optimiser when n is a compile-time constant (x^2 compiles to x*x). Every n is safe: the
+/// magnitude of n is taken as unsigned, so n = INT_MIN does not overflow.
 template <class T, class I>
 constexpr detail::real_t<T> ipow(T x, I n) noexcept {
+    using U = std::make_unsigned_t<I>;
+    const bool neg = n < 0;
+    U k = neg ? U(0) - static_cast<U>(n) : static_cast<U>(n);
     detail::real_t<T> base = x, r = 1;
-    bool neg = n < 0;
-    auto k = neg ? -n : n;
     while (k) {
         if (k & 1) r *= base;
         k >>= 1;

@@ -35,9 +35,9 @@ struct relu_op {
     static constexpr char name[] = "relu";
     static constexpr bool exact_on_rationals = true;
     template <class A>
-    static constexpr auto value(A a) { return a > A(0) ? a : A(0); }
+    static constexpr auto value(A a) { return a <= A(0) ? A(0) : a; }  // NaN stays NaN, as in PyTorch
     template <std::size_t I, class Y, class A>
-    static constexpr auto partial(const Y&, const A& a) { return detail::step(a); }  // relu'(0) = 0
+    static constexpr auto partial(const Y&, const A& a) { return detail::step(a); }  // relu'(0) = relu'(NaN) = 0
 };
 /// max(a, 0); relu'(0) = 0 as in PyTorch.
 template <class A>
@@ -48,7 +48,7 @@ struct abs_op {
     static constexpr char name[] = "abs";
     static constexpr bool exact_on_rationals = true;
     template <class A>
-    static constexpr auto value(A a) { return a < A(0) ? -a : a; }
+    static constexpr auto value(A a) { return a < A(0) ? -a : a + A(0); }  // abs(-0.0) = +0.0
     template <std::size_t I, class Y, class A>
     static constexpr auto partial(const Y&, const A& a) { return detail::sign(a); }  // abs'(0) = 0
 };

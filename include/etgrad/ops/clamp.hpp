@@ -41,9 +41,9 @@ struct min_op {
     static constexpr char grad_fn[] = "MinimumBackward0";
     static constexpr bool exact_on_rationals = true;
     template <class A, class B>
-    static constexpr auto value(A a, B b) {
+    static constexpr auto value(A a, B b) {  // NaN in either operand gives NaN, as torch.minimum
         using R = detail::real_t<A, B>;
-        return R(b) < R(a) ? R(b) : R(a);
+        return R(b) != R(b) ? R(b) : (R(b) < R(a) ? R(b) : R(a));
     }
     template <std::size_t I, class Y, class A, class B>
     static constexpr auto partial(const Y&, const A& a, const B& b) {
@@ -61,9 +61,9 @@ struct max_op {
     static constexpr char grad_fn[] = "MaximumBackward0";
     static constexpr bool exact_on_rationals = true;
     template <class A, class B>
-    static constexpr auto value(A a, B b) {
+    static constexpr auto value(A a, B b) {  // NaN in either operand gives NaN, as torch.maximum
         using R = detail::real_t<A, B>;
-        return R(a) < R(b) ? R(b) : R(a);
+        return R(b) != R(b) ? R(b) : (R(a) < R(b) ? R(b) : R(a));
     }
     template <std::size_t I, class Y, class A, class B>
     static constexpr auto partial(const Y&, const A& a, const B& b) {

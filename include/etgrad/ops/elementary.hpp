@@ -103,7 +103,7 @@ struct pow_op {
         if constexpr (I == 0 && arithmetic<A> && arithmetic<B>) {
             using R = decltype(value(a, b));
             if (b == B(0)) return R(0);
-            if constexpr (std::is_integral_v<B>) return R(R(b) * math::ipow(a, b - 1));
+            if constexpr (std::is_integral_v<B>) return R(R(b) * math::ipow(a, static_cast<long long>(b) - 1));
             else return R(b * math::pow(a, b - math::num<1>(b)));
         } else if constexpr (I == 0) {
             return b * apply<pow_op>(a, b - math::num<1>(b));

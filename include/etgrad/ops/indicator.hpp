@@ -48,13 +48,14 @@ struct in_interval_op : detail::indicator_rule {
         return (R(lo) <= R(x) && R(x) <= R(hi)) ? R(1) : R(0);
     }
 };
-/// tie_split(a, b): 1 where a > b, 1/2 where a == b, 0 where a < b (torch.maximum's split).
+/// tie_split(a, b): 1 where a > b, 1/2 where a == b, 0 where a < b, and 1 where either is NaN
+/// (torch.maximum's gradient: where(a == b, 1/2, 1) masked to 0 where a < b).
 struct tie_split_op : detail::indicator_rule {
     static constexpr char name[] = "tie_split";
     template <class A, class B>
     static constexpr auto value(A a, B b) {
         using R = detail::real_t<A, B>;
-        return R(a) > R(b) ? R(1) : (R(a) == R(b) ? R(1) / R(2) : R(0));
+        return R(a) == R(b) ? R(1) / R(2) : (R(a) < R(b) ? R(0) : R(1));
     }
 };
 

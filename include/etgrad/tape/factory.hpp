@@ -3,9 +3,11 @@
 #pragma once
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <string>
 #include <vector>
 
+#include <etgrad/core/expression.hpp>
 #include <etgrad/tape/nodes.hpp>
 #include <etgrad/tape/records.hpp>
 #include <etgrad/tape/tensor.hpp>
@@ -23,21 +25,27 @@ inline Tensor tensor(double v, requires_grad_t) {
     t.requires_grad_(true);
     return t;
 }
-/// A vector: `tensor({1.0, 2.0, 3.0}, requires_grad)`.
-inline Tensor tensor(std::initializer_list<double> v) {
+/// A vector: `tensor({1.0, 2.0, 3.0}, requires_grad)` (a template, so that `{{1.0}}` is a matrix).
+template <class T>
+    requires arithmetic<T>
+Tensor tensor(std::initializer_list<T> v) {
     detail::Impl* p = detail::make_impl(detail::Shape::vector(std::int64_t(v.size())), false);
     std::int64_t k = 0;
-    for (double x : v) p->data[k++] = x;
+    for (T x : v) p->data[k++] = double(x);
     return detail::tensor_access::adopt(p);
 }
-inline Tensor tensor(std::initializer_list<double> v, requires_grad_t) {
+template <class T>
+    requires arithmetic<T>
+Tensor tensor(std::initializer_list<T> v, requires_grad_t) {
     Tensor t = tensor(v);
     t.requires_grad_(true);
     return t;
 }
-/// A matrix, row by row: `tensor({{1.0, 2.0}, {3.0, 4.0}})`.
+/// A matrix, row by row: `tensor({{1.0, 2.0}, {3.0, 4.0}})`; `tensor({})` is the empty vector,
+/// as torch.tensor([]).
 inline Tensor tensor(std::initializer_list<std::initializer_list<double>> rows) {
-    const std::int64_t R = std::int64_t(rows.size()), C = R ? std::int64_t(rows.begin()->size()) : 0;
+    if (rows.size() == 0) return detail::tensor_access::adopt(detail::make_impl(detail::Shape::vector(0), false));
+    const std::int64_t R = std::int64_t(rows.size()), C = std::int64_t(rows.begin()->size());
     detail::Impl* p = detail::make_impl(detail::Shape::matrix(R, C));
     Tensor t = detail::tensor_access::adopt(p);
     std::int64_t k = 0;
@@ -54,22 +62,40 @@ inline Tensor tensor(std::initializer_list<std::initializer_list<double>> rows, 
     t.requires_grad_(true);
     return t;
 }
+namespace detail {
+/// The shape given by a user, checked once where a tensor is made: rank 0-2, no negative
+/// dimension, and a number of elements that fits in memory.
+inline Shape checked_shape(const std::vector<std::int64_t>& shape, const char* what) {
+    Shape s;
+    if (shape.size() > 2)
+        throw shape_error(std::string(what) + ": etgrad tensors have rank 0, 1 or 2, not " + std::to_string(shape.size()));
+    s.rank = int(shape.size());
+    std::int64_t n = 1;
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        s.dims[i] = shape[i];
+        if (shape[i] < 0)
+            throw shape_error(std::string(what) + ": Trying to create tensor with negative dimension " +
+                              std::to_string(shape[i]) + ": " + s.str());
+        if (shape[i] != 0 && n > std::numeric_limits<std::int64_t>::max() / 8 / shape[i])
+            throw shape_error(std::string(what) + ": shape " + s.str() + " has too many elements to be stored");
+        n *= shape[i];
+    }
+    return s;
+}
+}  // namespace detail
+
 /// A tensor from flat row-major data and a shape of rank 0, 1 or 2.
 inline Tensor from_vector(const std::vector<double>& values, const std::vector<std::int64_t>& shape) {
-    detail::Shape s;
-    if (shape.size() > 2) throw shape_error("etgrad tensors have rank 0, 1 or 2");
-    s.rank = int(shape.size());
-    for (std::size_t i = 0; i < shape.size(); ++i) s.dims[i] = shape[i];
+    const detail::Shape s = detail::checked_shape(shape, "from_vector");
     if (s.numel() != std::int64_t(values.size()))
         throw shape_error("from_vector: " + std::to_string(values.size()) + " values do not fill shape " + s.str());
     detail::Impl* p = detail::make_impl(s, false);  // filled below
     for (std::size_t k = 0; k < values.size(); ++k) p->data[k] = values[k];
     return detail::tensor_access::adopt(p);
 }
+/// A tensor of zeros of a shape of rank 0, 1 or 2.
 inline Tensor zeros(const std::vector<std::int64_t>& shape) {
-    std::int64_t n = 1;
-    for (auto d : shape) n *= d;
-    return from_vector(std::vector<double>(std::size_t(n), 0.0), shape);
+    return detail::tensor_access::adopt(detail::make_impl(detail::checked_shape(shape, "zeros")));
 }
 
 }  // namespace etgrad

@@ -85,7 +85,14 @@ inline Impl* make_impl(const Shape& shape, bool zero = true) {
     ThreadState& s = state();
     Impl* p = s.new_impl();
     p->shape = shape;
-    if (shape.numel() > 1) p->data = s.alloc_doubles(std::size_t(shape.numel()), zero);
+    if (shape.numel() > 1) {
+        try {
+            p->data = s.alloc_doubles(std::size_t(shape.numel()), zero);
+        } catch (...) {  // std::bad_alloc: the record goes back to the pool
+            s.free_impl(p);
+            throw;
+        }
+    }
     return p;
 }
 

@@ -3,6 +3,7 @@
 /// tensors, recorded as one node (statement-level preaccumulation).
 #pragma once
 #include <cstddef>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -43,6 +44,16 @@ bool is_scalar_operand(const A& a) noexcept {
     else return tensor_access::impl(a) && tensor_access::impl(a)->shape.rank == 0;
 }
 
+/// A loss's tensor operands must have one shape, as PyTorch requires: a (N, 1) prediction with
+/// (N) targets would otherwise broadcast to (N, N) and give a wrong loss without a word.
+template <std::size_t N>
+void check_loss_shapes(const tape_operand (&v)[N]) {
+    for (std::size_t i = 1; i < N; ++i)
+        if (v[0].data && v[i].data && !(v[i].shape == v[0].shape))
+            throw shape_error("Target size (" + v[i].shape.str() + ") must be the same as input size (" + v[0].shape.str() +
+                              ")");
+}
+
 /// The op-by-op scalar path (every tensor operand has rank 0): no shapes, no loops. The value
 /// and the partials are computed before the node is made, so each operand is read once (no call
 /// in between) and a unary op's value and partial share work (sin and cos become one sincos).
@@ -65,6 +76,7 @@ template <class Op, class... A, std::size_t... I>
 Tensor elementwise(std::index_sequence<I...> seq, const A&... a) {
     if ((is_scalar_operand(a) && ...)) return scalar_elementwise<Op>(seq, a...);
     const tape_operand v[] = {operand_of(a)...};
+    if constexpr (reduces_to_mean_v<Op>) check_loss_shapes(v);
     auto fn = [&a...](const double* x, double* part, const bool* mask) {
         const double y = double(Op::value(rule_arg(x[I], a)...));
         ((mask[I] ? void(part[I] = double(Op::template partial<I>(y, rule_arg(x[I], a)...))) : void()), ...);

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include <etgrad/core/expression.hpp>
+#include <etgrad/math/sum.hpp>
 #include <etgrad/tape/arena.hpp>
 #include <etgrad/tape/nodes.hpp>
 #include <etgrad/tape/records.hpp>
@@ -147,7 +148,7 @@ Tensor record(const char* name, const tape_operand (&v)[N], Fn fn, bool mean = f
     }
     double values[N > 0 ? N : 1]{};
     double partials[N > 0 ? N : 1]{};
-    double total = 0;
+    cascade_sum<double> total;
     const double scale = mean ? 1.0 / double(E) : 1.0;
     // Operands are read through a stride: 1 for a tensor of the broadcast shape, 0 for a number
     // or a scalar tensor; anything else (a row or column broadcast) takes the general path.
@@ -162,7 +163,7 @@ Tensor record(const char* name, const tape_operand (&v)[N], Fn fn, bool mean = f
     for (int j = 0; j < n_active; ++j) partial_out[active[j]] = node->inputs()[j].partial;
     auto element = [&](std::int64_t k) {
         const double y = fn(values, partials, mask);
-        if (mean) total += y;
+        if (mean) total.add(y);
         else out->data[k] = y;
         // constant indices (N is a constant): the arrays can live in registers, not on the stack
         for (std::size_t i = 0; i < N; ++i)
@@ -180,7 +181,7 @@ Tensor record(const char* name, const tape_operand (&v)[N], Fn fn, bool mean = f
                 element(r * C + c);
             }
     }
-    if (mean) out->data[0] = total * scale;
+    if (mean) out->data[0] = total.total() * scale;
     if (node) {
         out->requires_grad = true;
         out->grad_fn = node;  // the node's initial ref

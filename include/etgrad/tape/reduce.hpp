@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include <etgrad/math/sum.hpp>
 #include <etgrad/tape/tensor.hpp>
 
 namespace etgrad {
@@ -44,8 +45,7 @@ inline Tensor reduce_all(const Tensor& t, bool mean, const char* name) {
     Impl* x = checked(t, name);
     Node* n = nullptr;
     Tensor r = make_result(Shape::scalar(), name, Kind::reduce_all, {x}, &n);
-    double s = 0;
-    for (std::int64_t k = 0; k < x->numel(); ++k) s += x->data[k];
+    const double s = pairwise_sum(x->data, x->numel());
     const double scale = mean ? 1.0 / double(x->numel()) : 1.0;
     tensor_access::impl(r)->data[0] = s * scale;
     if (n) n->ext()->scale = scale;
@@ -64,10 +64,10 @@ inline Tensor reduce_axis(const Tensor& t, int axis, bool mean, const char* name
     Tensor r = make_result(Shape::vector(axis == 0 ? C : R), name, Kind::reduce_axis, {x}, &n);
     const double scale = mean ? 1.0 / double(axis == 0 ? R : C) : 1.0;
     double* o = tensor_access::impl(r)->data;
-    for (std::int64_t k = 0; k < r.numel(); ++k) o[k] = 0;
-    for (std::int64_t i = 0; i < R; ++i)
-        for (std::int64_t j = 0; j < C; ++j) o[axis == 0 ? j : i] += x->data[i * C + j];
-    for (std::int64_t k = 0; k < r.numel(); ++k) o[k] *= scale;
+    if (axis == 0)  // down each column
+        for (std::int64_t j = 0; j < C; ++j) o[j] = pairwise_sum(x->data + j, R, C) * scale;
+    else  // along each row
+        for (std::int64_t i = 0; i < R; ++i) o[i] = pairwise_sum(x->data + i * C, C) * scale;
     if (n) {
         n->ext()->scale = scale;
         n->ext()->axis = axis;
