@@ -109,3 +109,14 @@ TEST_CASE("constexpr inverse trigonometric, hyperbolic and error functions match
     STATIC_REQUIRE(etgrad::math::erf(0.0) == 0.0);
     STATIC_REQUIRE(etgrad::math::atan2(1.0, -1.0) > 2.35619449019234);
 }
+
+TEST_CASE("constexpr sin, cos and tan stay within an ulp of <cmath> up to their bound", "[math][constexpr]") {
+    CHECK(worst_ulps([](double v) { return cx::sin(v); }, [](double v) { return std::sin(v); }, 1e8, 1e9, 5000) <= 1);
+    CHECK(worst_ulps([](double v) { return cx::cos(v); }, [](double v) { return std::cos(v); }, -1e9, -1e8, 5000) <= 1);
+    CHECK(worst_ulps([](double v) { return cx::tan(v); }, [](double v) { return std::tan(v); }, 1e5, 1e9, 5000) <= 1);
+    // past it, outside constant evaluation, <cmath>'s answer (in constant evaluation: an error)
+    CHECK(cx::sin(1e15) == std::sin(1e15));
+    CHECK(cx::cos(-1e300) == std::cos(-1e300));
+    CHECK(cx::sin(2e6f) == std::sin(2e6f));
+    CHECK(std::isnan(cx::sin(std::numeric_limits<double>::infinity())));
+}

@@ -2,6 +2,7 @@
 /// checked formulas). Run-time code uses <cmath>; these agree with it within a few ulp on the
 /// ranges tested in tests/math/constexpr.tests.cpp.
 #pragma once
+#include <cmath>
 #include <limits>
 #include <type_traits>
 
@@ -243,11 +244,33 @@ ETGRAD_CX_WIDE(expm1)
 ETGRAD_CX_WIDE(log)
 ETGRAD_CX_WIDE(log1p)
 ETGRAD_CX_WIDE(sqrt)
-ETGRAD_CX_WIDE(sin)
-ETGRAD_CX_WIDE(cos)
-ETGRAD_CX_WIDE(tan)
 ETGRAD_CX_WIDE(tanh)
 #undef ETGRAD_CX_WIDE
+
+/// The largest |x| whose sin, cos and tan the range reduction above keeps within an ulp of
+/// <cmath>: q * pio2_1 must be exact in the wider type (2^20 for float, 2^30 for double).
+template <class T>
+inline constexpr T trig_bound = std::is_same_v<wider<T>, double> ? T(1048576) : T(1073741824);
+
+/// Named so that the compiler's error reads as the reason: called (it is not constexpr) for an
+/// argument beyond trig_bound, where constant evaluation would be inaccurate. At run time it is
+/// <cmath>'s answer.
+template <class T>
+T constexpr_sin_cos_tan_take_arguments_up_to_1e6_in_float_and_1e9_in_double(T x, int which) noexcept {
+    return which == 0 ? std::sin(x) : (which == 1 ? std::cos(x) : std::tan(x));
+}
+
+#define ETGRAD_CX_TRIG(fn, which)                                                                      \
+    template <class T>                                                                                 \
+    constexpr T fn(T x) noexcept {                                                                     \
+        if (fabs(x) > trig_bound<T> && fabs(x) != inf<T>())                                            \
+            return constexpr_sin_cos_tan_take_arguments_up_to_1e6_in_float_and_1e9_in_double(x, which); \
+        return static_cast<T>(fn##_impl(static_cast<wider<T>>(x)));                                    \
+    }
+ETGRAD_CX_TRIG(sin, 0)
+ETGRAD_CX_TRIG(cos, 1)
+ETGRAD_CX_TRIG(tan, 2)
+#undef ETGRAD_CX_TRIG
 
 template <class T>
 constexpr T pow(T x, T y) noexcept {
