@@ -243,3 +243,15 @@ TEST_CASE("NaN, -0.0 and extreme integer powers on the tape follow the op rules"
     CHECK(p.item() == 1.0);
     CHECK(t.grad().item() == double(std::numeric_limits<int>::min()));
 }
+
+TEST_CASE("compile-time constants work with Tensors, so generic code runs on both", "[tape][ops]") {
+    auto f = [](auto x) { return c<1, 2> * pow(x, 2_c) + 3_c; };
+    constexpr auto X = var<"x">;
+    Tensor t = tensor(4.0, requires_grad);
+    Tensor y = f(t);
+    CHECK(y.item() == f(X)(X = 4.0));
+    CHECK(y.grad_fn() == "AddBackward0");
+    y.backward();
+    CHECK(t.grad().item() == 4.0);
+    CHECK(pow(t, 2_c).grad_fn() == "PowBackward0");
+}

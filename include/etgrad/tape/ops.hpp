@@ -3,6 +3,7 @@
 /// tensors, recorded as one node (statement-level preaccumulation).
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -92,7 +93,23 @@ template <class Op>
 struct tensor_apply<Op, tape_tag> {
     template <class... A>
     static Tensor call(const A&... a) {
-        return detail::elementwise<Op>(std::index_sequence_for<A...>{}, a...);
+        static_assert(((tensor_like<A> || arithmetic<A> || is_rational_v<A>) && ...),
+                      "etgrad: an op on Tensors takes Tensors and numbers (and compile-time constants such as 2_c); "
+                      "to combine Tensors with variables, evaluate the expression at Tensor bindings: f(x = t)");
+        return detail::elementwise<Op>(std::index_sequence_for<A...>{}, tape_value(a)...);
+    }
+
+  private:
+    /// A compile-time constant becomes its value (an integer stays an integer: pow(t, 2_c)
+    /// multiplies); tensors and numbers pass through.
+    template <class A>
+    static const A& tape_value(const A& a) noexcept {
+        return a;
+    }
+    template <std::intmax_t N, std::intmax_t D>
+    static auto tape_value(const rational<N, D>&) noexcept {
+        if constexpr (D == 1) return N;
+        else return double(N) / double(D);
     }
 };
 

@@ -1,0 +1,151 @@
+/// @file fuzz_check.hpp  The differential check behind tests/fuzz/fuzz.py. Each generated case is
+/// one generic function f(a, b, c): called with variables it is a static expression, called
+/// with Tensors it records op by op on the tape. At each point the engines must agree:
+///   static value_and_grad (double)  ==  tape op by op  ==  tape static statement  (1e-12)
+///   == symbolic d() evaluated (1e-9, where the values are finite)
+///   == central finite differences in long double (1e-6, where the function is smooth there)
+///   and the static gradient in float == in double (1e-3, where well conditioned).
+/// NaN and infinities must match between the numeric engines (PyTorch's conventions decide).
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <etgrad/etgrad.hpp>
+
+namespace fuzz {
+
+inline constexpr auto A = etgrad::var<"a">;
+inline constexpr auto B = etgrad::var<"b">;
+inline constexpr auto C = etgrad::var<"c">;
+
+struct point {
+    double a, b, c;
+    bool special;  // a kink, a tie, an infinity or a NaN: only the numeric engines are compared
+};
+
+/// Points for a case: random ones in [-3, 3] and special ones, from the case's seed.
+inline std::vector<point> points_for(std::uint64_t seed, int count) {
+    std::vector<point> out;
+    std::uint64_t s = seed * 0x9E3779B97F4A7C15ull + 1;
+    auto next = [&] {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        return double(s >> 11) * (1.0 / 9007199254740992.0);
+    };
+    for (int i = 0; i < count; ++i) out.push_back({6 * next() - 3, 6 * next() - 3, 6 * next() - 3, false});
+    const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+    const double r = 6 * next() - 3;
+    out.push_back({0.0, 0.0, 0.0, true});
+    out.push_back({r, r, r, true});  // ties
+    out.push_back({1.0, -1.0, 0.5, true});
+    out.push_back({inf, r, 1.0, true});
+    out.push_back({-inf, 2.0, r, true});
+    out.push_back({nan, r, 0.5, true});
+    out.push_back({r, nan, -0.5, true});
+    return out;
+}
+
+struct result {
+    int checks = 0, failures = 0;
+};
+
+inline bool both_nan(double x, double y) { return std::isnan(x) && std::isnan(y); }
+/// x and y agree: both NaN, equal (infinities included), or within rel/abs.
+inline bool agree(double x, double y, double rel, double abs) {
+    if (both_nan(x, y) || x == y) return true;
+    if (!std::isfinite(x) || !std::isfinite(y)) return false;
+    return std::fabs(x - y) <= abs || std::fabs(x - y) <= rel * std::fmax(std::fabs(x), std::fabs(y));
+}
+
+inline double grad_of(const etgrad::Tensor& t) {
+    const etgrad::Tensor g = t.grad();
+    return g.defined() ? g.item() : 0.0;
+}
+
+struct reporter {
+    int id;
+    const char* text;
+    result& r;
+    void check(bool ok, const char* what, const point& p, double got, double want) {
+        ++r.checks;
+        if (ok) return;
+        ++r.failures;
+        std::printf("MISMATCH case %d: %s\n  at a=%.17g b=%.17g c=%.17g: %s: %.17g, expected %.17g\n", id, text, p.a, p.b,
+                    p.c, what, got, want);
+    }
+};
+
+/// The central difference of e in variable k at p (long double), with h and h/2: nothing when
+/// the two disagree (a kink or a steep region nearby), the h/2 one otherwise.
+template <class E>
+bool finite_difference(const E& e, const point& p, int k, long double& out) {
+    using L = long double;
+    const L a = p.a, b = p.b, c = p.c;
+    auto at = [&](L d) {
+        return L(e(A = a + (k == 0 ? d : 0), B = b + (k == 1 ? d : 0), C = c + (k == 2 ? d : 0)));
+    };
+    const L scale = 1 + std::fabs(k == 0 ? a : (k == 1 ? b : c));
+    const L h = 1e-5L * scale;
+    const L d1 = (at(h) - at(-h)) / (2 * h), d2 = (at(h / 2) - at(-h / 2)) / h;
+    if (!std::isfinite(double(d1)) || !std::isfinite(double(d2))) return false;
+    if (std::fabs(double(d1 - d2)) > 1e-7 * (1 + std::fabs(double(d2)))) return false;
+    out = d2;
+    return true;
+}
+
+template <class F>
+void check_case(int id, const char* text, F f, result& res) {
+    using namespace etgrad;
+    const auto e = f(A, B, C);
+    reporter rep{id, text, res};
+    const auto df = d(e, A, B, C);
+    for (const point& p : points_for(std::uint64_t(id) + 1, 12)) {
+        const auto r = value_and_grad(e, A = p.a, B = p.b, C = p.c);
+        const double g[3] = {r.grad[A], r.grad[B], r.grad[C]};
+        // the tape, op by op
+        Tensor ta = tensor(p.a, requires_grad), tb = tensor(p.b, requires_grad), tc = tensor(p.c, requires_grad);
+        Tensor out = f(ta, tb, tc);
+        rep.check(agree(out.item(), r.value, 1e-12, 1e-300), "tape op-by-op value", p, out.item(), r.value);
+        if (out.requires_grad()) out.backward();
+        const double tg[3] = {grad_of(ta), grad_of(tb), grad_of(tc)};
+        // the tape, one static statement
+        Tensor sa = tensor(p.a, requires_grad), sb = tensor(p.b, requires_grad), sc = tensor(p.c, requires_grad);
+        Tensor st = e(A = sa, B = sb, C = sc);
+        rep.check(agree(st.item(), r.value, 1e-12, 1e-300), "tape statement value", p, st.item(), r.value);
+        st.backward();
+        const double sg[3] = {grad_of(sa), grad_of(sb), grad_of(sc)};
+        const bool finite = std::isfinite(r.value) && std::isfinite(g[0]) && std::isfinite(g[1]) && std::isfinite(g[2]);
+        const auto sym = df(A = p.a, B = p.b, C = p.c);
+        const auto rf = value_and_grad(e, A = float(p.a), B = float(p.b), C = float(p.c));
+        const float gf[3] = {rf.grad[A], rf.grad[B], rf.grad[C]};
+        static const char* const tape_names[3] = {"tape op-by-op d/da", "tape op-by-op d/db", "tape op-by-op d/dc"};
+        static const char* const stmt_names[3] = {"tape statement d/da", "tape statement d/db", "tape statement d/dc"};
+        static const char* const sym_names[3] = {"symbolic d/da", "symbolic d/db", "symbolic d/dc"};
+        static const char* const fd_names[3] = {"finite difference d/da", "finite difference d/db", "finite difference d/dc"};
+        static const char* const float_names[3] = {"float d/da", "float d/db", "float d/dc"};
+        for (int k = 0; k < 3; ++k) {
+            rep.check(agree(tg[k], g[k], 1e-12, 1e-300), tape_names[k], p, tg[k], g[k]);
+            rep.check(agree(sg[k], g[k], 1e-12, 1e-300), stmt_names[k], p, sg[k], g[k]);
+            if (p.special || !finite) continue;
+            rep.check(agree(sym[std::size_t(k)], g[k], 1e-9, 1e-12), sym_names[k], p, sym[std::size_t(k)], g[k]);
+            long double fd = 0;
+            if (std::fabs(g[k]) < 1e6 && finite_difference(e, p, k, fd))
+                rep.check(agree(double(fd), g[k], 1e-6, 1e-8), fd_names[k], p, g[k], double(fd));
+            // float against double, where double's value is well within float's range and the
+            // finite-difference test above says the function is smooth here
+            if (std::fabs(g[k]) < 1e3 && std::fabs(r.value) < 1e3 && std::isfinite(double(fd)) &&
+                finite_difference(e, p, k, fd))
+                rep.check(agree(double(gf[k]), g[k], 2e-3, 2e-3), float_names[k], p, double(gf[k]), g[k]);
+        }
+    }
+}
+
+inline int report(const result& r) {
+    std::printf("%d passed, %d failed\n", r.checks - r.failures, r.failures);
+    return r.failures ? 1 : 0;
+}
+
+}  // namespace fuzz
