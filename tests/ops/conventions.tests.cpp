@@ -117,6 +117,8 @@ TEST_CASE("NaN propagates through relu, min, max and clamp, with PyTorch's gradi
     CHECK(gmin[y] == 1.0);
     CHECK(std::isnan(clamp(x, -1.0, 1.0)(x = nan)));
     CHECK(grad(clamp(x, -1.0, 1.0), x = nan)[x] == 0.0);
+    CHECK(std::isnan(clamp(x, lo, hi)(x = 0.5, lo = nan, hi = 1.0)));  // a NaN bound too
+    CHECK(std::isnan(clamp(x, lo, hi)(x = 0.5, lo = 0.0, hi = nan)));
     CHECK(std::isnan(bce_with_logits(x, y)(x = nan, y = 1.0)));
     CHECK(std::isnan(mse(x, y)(x = nan, y = 1.0)));
 }

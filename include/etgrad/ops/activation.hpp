@@ -1,6 +1,7 @@
 /// @file activation.hpp  sigmoid, relu, abs, softplus, gelu.
 #pragma once
 #include <cstddef>
+#include <type_traits>
 
 #include <etgrad/core/expression.hpp>
 #include <etgrad/core/op.hpp>
@@ -79,11 +80,14 @@ constexpr auto softplus(A a) { return apply<softplus_op>(a); }
 struct gelu_op {
     static constexpr char name[] = "gelu";
     static constexpr exact_point exact[] = {{{0}, {0}}};
+    // in float, computed in double: 1 + erf(a / sqrt 2) cancels for a < -4, and the value must not
+    // round to 0 where it is 1e-10 (its gradient would then divide 0 by 0 downstream)
     template <class A>
     static constexpr auto value(A a) {
         using R = detail::real_t<A>;
-        const R x = R(a);
-        return x * (R(1) + math::erf(x * R(0.707106781186547524400844362104849039L))) / R(2);
+        using W = std::conditional_t<std::is_same_v<R, float>, double, R>;
+        const W x = W(a);
+        return R(x * (W(1) + math::erf(x * W(0.707106781186547524400844362104849039L))) / W(2));
     }
     // Phi(a) + a phi(a): Phi(a) = (1 + erf(a / sqrt 2)) / 2, phi(a) = e^{-a^2/2} / sqrt(2 pi)
     template <std::size_t I, class Y, class A>

@@ -18,11 +18,12 @@ struct clamp_op {
     static constexpr const char* grad_fn_for() {
         return (arithmetic<L> && arithmetic<H>) ? "ClampBackward1" : "ClampBackward0";
     }
+    // min(max(x, lo), hi) with NaN propagated from x and from either bound, as torch.clamp
     template <class X, class L, class H>
     static constexpr auto value(X x, L lo, H hi) {
         using R = detail::real_t<X, L, H>;
-        R v = R(x) < R(lo) ? R(lo) : R(x);
-        return v > R(hi) ? R(hi) : v;
+        const R v = R(lo) != R(lo) ? R(lo) : (R(x) < R(lo) ? R(lo) : R(x));
+        return R(hi) != R(hi) ? R(hi) : (v > R(hi) ? R(hi) : v);
     }
     template <std::size_t I, class Y, class X, class L, class H>
     static constexpr auto partial(const Y&, const X& x, const L& lo, const H& hi) {
