@@ -144,6 +144,10 @@ struct node : expr_base<node<Op, Cs...>> {
     using op = Op;
     static constexpr std::size_t arity = sizeof...(Cs);
     boost::hana::basic_tuple<Cs...> args;
+    // an expression of variables and compile-time constants is determined by its type alone
+    constexpr node()
+        requires(std::is_default_constructible_v<Cs> && ...)
+    = default;
     constexpr explicit node(const Cs&... cs) : args(cs...) {}
 };
 
