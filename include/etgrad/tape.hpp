@@ -4,6 +4,7 @@
 #include <etgrad/static.hpp>
 #include <etgrad/tape/backward.hpp>
 #include <etgrad/tape/factory.hpp>
+#include <etgrad/tape/generic.hpp>
 #include <etgrad/tape/ops.hpp>
 #include <etgrad/tape/print.hpp>
 #include <etgrad/tape/reduce.hpp>

@@ -48,6 +48,12 @@ class no_grad_guard {
 class Tensor {
   public:
     Tensor() noexcept = default;
+    /// A scalar leaf from a number, so that generic code reads `T x = 1.0;` with T = Tensor.
+    template <class V>
+        requires arithmetic<V>
+    Tensor(V v) : p_(detail::make_impl(detail::Shape::scalar())) {  // NOLINT: implicit on purpose
+        p_->data[0] = double(v);
+    }
     Tensor(const Tensor& o) noexcept : p_(o.p_) { detail::retain(p_); }
     Tensor(Tensor&& o) noexcept : p_(o.p_) { o.p_ = nullptr; }
     Tensor& operator=(const Tensor& o) noexcept {
