@@ -129,11 +129,15 @@ inline void plain_numbers_in_a_formula_are_run_time_constants_so_compare_with_co
 /// constants, which never merge with compile-time ones, so such formulas rarely compare equal.
 template <expression A, expression B>
 constexpr bool operator==(const A& a, const B& b) {
-    const bool same = detail::same_structure(simplify(a), simplify(b));
-    if (std::is_constant_evaluated() && !same &&
-        (detail::has_runtime_constant<A>::value || detail::has_runtime_constant<B>::value))
-        detail::plain_numbers_in_a_formula_are_run_time_constants_so_compare_with_compile_time_constants_such_as_2_c();
-    return same;
+    if constexpr (std::is_same_v<A, B> && !detail::has_runtime_constant<A>::value) {
+        return true;  // one type without run-time constants is one formula: no need to simplify
+    } else {
+        const bool same = detail::same_structure(simplify(a), simplify(b));
+        if (std::is_constant_evaluated() && !same &&
+            (detail::has_runtime_constant<A>::value || detail::has_runtime_constant<B>::value))
+            detail::plain_numbers_in_a_formula_are_run_time_constants_so_compare_with_compile_time_constants_such_as_2_c();
+        return same;
+    }
 }
 
 }  // namespace etgrad
