@@ -183,13 +183,9 @@ def public_names(path):
                 if top[0] == "ns" and len(top) > 2:
                     for _ in range(top[2] - 1):
                         scopes.pop()
-                if top[0] == "class" and len(top) > 3 and top[3]:
-                    pass
             stmt = []
         elif c == ";":
             head = "".join(stmt).strip()
-            if scopes and scopes[-1][0] == "class" and scopes[-1][3]:
-                pass
             nm = declared_name(head)
             if nm and public_here():
                 names.add(nm)

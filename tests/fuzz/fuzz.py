@@ -146,7 +146,7 @@ def subexpressions(e):
                 while start > 0 and (e[start - 1].isalnum() or e[start - 1] == "_"):
                     start -= 1
                 for cand in (inner, e[start:j + 1]):
-                    if re.search(r"\b[xyz]\b", cand) and "," not in cand.replace(" ", "")[:0]:
+                    if re.search(r"\b[xyz]\b", cand):
                         subs.add(cand.strip())
                 break
     return sorted((s for s in subs if s != e), key=len)

@@ -125,16 +125,16 @@ constexpr const char* grad_fn_of() noexcept {
     else return default_grad_fn<Op>.c_str();
 }
 
-/// The op's exact value at the rational N/D, if it states one (found is false otherwise).
+/// The op's exact value at the rational N/D, if it states one.
+struct exact_lookup {
+    bool found = false;
+    exact_point point{};
+};
 template <class Op, std::intmax_t N, std::intmax_t D>
-constexpr exact_point exact_value_at(bool& found) noexcept {
-    found = false;
+constexpr exact_lookup exact_value_at() noexcept {
     if constexpr (requires { Op::exact; }) {
         for (const exact_point& p : Op::exact)
-            if (p.at.num * D == N * p.at.den) {
-                found = true;
-                return p;
-            }
+            if (p.at.num * D == N * p.at.den) return {true, p};
     }
     return {};
 }

@@ -43,20 +43,9 @@ struct exact_rational {
 
 template <class Op, class X>
 constexpr auto fold_at_listed_point(const node<Op, X>& n) {
-    constexpr bool found = [] {
-        bool f = false;
-        exact_value_at<Op, X::num, X::den>(f);
-        return f;
-    }();
-    if constexpr (found) {
-        constexpr exact_point p = [] {
-            bool f = false;
-            return exact_value_at<Op, X::num, X::den>(f);
-        }();
-        return c<p.value.num, p.value.den>;
-    } else {
-        return n;
-    }
+    constexpr exact_lookup e = exact_value_at<Op, X::num, X::den>();
+    if constexpr (e.found) return c<e.point.value.num, e.point.value.den>;
+    else return n;
 }
 
 /// The node itself, or the rational it equals when its operands are rationals and its op
