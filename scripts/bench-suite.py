@@ -159,7 +159,7 @@ def main():
     lines = [f"Measured {time.strftime('%Y-%m-%d')} on {platform.node() or 'this machine'} "
              f"({os.cpu_count()} cores), {version}, {flags}; {reps} repetitions, medians"
              + (" (quick mode)" if args.quick else "") + ".", "",
-             "| workload | variant | ns per gradient | ratio to hand-written | ratio to best peer | tape bytes per node |",
+             "| workload | variant | ns per gradient | ratio to hand-written | ratio to best peer | tape bytes per W5 step |",
              "|---|---|---:|---:|---:|---:|"]
     for w in workloads:
         row = {v: r for (ww, v), r in results.items() if ww == w}
@@ -169,7 +169,7 @@ def main():
         for v, r in sorted(row.items(), key=lambda t: t[1]["ns"]):
             ratio_hand = f"{r['ns'] / hand:.3g}" if hand else "-"
             ratio_peer = f"{r['ns'] / best_peer:.3g}" if best_peer else "-"
-            tb = r["counters"].get("tape_bytes_per_node")
+            tb = r["counters"].get("tape_bytes_per_step")
             lines.append(f"| {w} | {v} | {r['ns']:,.1f} | {ratio_hand} | {ratio_peer} | {f'{tb:.0f}' if tb else ''} |")
     lines += ["", "Compile time of W2 (`benchmarks/suite/compile_w2/`, -O2, one TU):", "",
               "| translation unit | seconds | peak MiB |", "|---|---:|---:|"]

@@ -21,11 +21,11 @@ for path in sys.argv[1:]:
 
 print(f"{context['date']}, {context['num_cpus']} x {context['mhz_per_cpu']} MHz, {reps} repetitions, medians")
 print()
-print("| workload | variant | ns per gradient | ratio to hand-written | tape bytes per node |")
+print("| workload | variant | ns per gradient | ratio to hand-written | tape bytes per W5 step |")
 print("|---|---|---:|---:|---:|")
 for workload, variants in rows.items():
     hand = variants.get("hand", (None, {}))[0]
     for variant, (ns, extra) in variants.items():
         ratio = f"{ns / hand:.3f}" if hand else "-"
-        tb = f"{extra['tape_bytes_per_node']:.0f}" if "tape_bytes_per_node" in extra else ""
+        tb = f"{extra['tape_bytes_per_step']:.0f}" if "tape_bytes_per_step" in extra else ""
         print(f"| {workload} | {variant} | {ns:,.1f} | {ratio} | {tb} |")

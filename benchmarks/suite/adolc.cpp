@@ -78,16 +78,16 @@ w4_result w4(const w4_data& D) {
     return {loss, std::vector<double>(g.begin(), g.begin() + std::ptrdiff_t(d)), g[d]};
 }
 
-/// ADOL-C's tape for one W5 gradient, per recorded operation, from tapestats: the operation
+/// ADOL-C's tape for one W5 gradient, per step, from tapestats: the operation
 /// codes (1 byte each), locations, constants, and the Taylor (value) stack written forward.
 void adolc_memory(benchmark::State& state, int K) {
     w5(w5_w, w5_x0, K);
     std::size_t st[STAT_SIZE];
     tapestats(3, st);
     const double ops = double(st[NUM_OPERATIONS]);
-    state.counters["tape_bytes_per_node"] = (ops + double(st[NUM_LOCATIONS]) * double(sizeof(locint)) +
+    state.counters["tape_bytes_per_step"] = (ops + double(st[NUM_LOCATIONS]) * double(sizeof(locint)) +
                                              double(st[NUM_VALUES]) * 8.0 + double(st[TAY_STACK_SIZE]) * 8.0) /
-                                            ops;
+                                            double(K);
 }
 }  // namespace
 

@@ -57,8 +57,8 @@ w4_result w4_rad(const w4_data& D) {
 /// Rad's tape: what one W5 step records, from its record types (Rad exposes no allocation
 /// counter): sin is an ADvar1 (value, adjoint, one partial edge), + and * are ADvar2.
 void rad_memory(benchmark::State& state, int) {
-    state.counters["tape_bytes_per_node"] =
-        double(sizeof(Sacado::Rad::ADvar1<double>) + 2 * sizeof(Sacado::Rad::ADvar2<double>)) / 3.0;
+    state.counters["tape_bytes_per_step"] =
+        double(sizeof(Sacado::Rad::ADvar1<double>) + 2 * sizeof(Sacado::Rad::ADvar2<double>));
 }
 
 template <template <class, int> class F>

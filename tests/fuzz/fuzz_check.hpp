@@ -126,9 +126,14 @@ void check_case(int id, const char* text, F f, result& res) {
         static const char* const sym_names[3] = {"symbolic d/da", "symbolic d/db", "symbolic d/dc"};
         static const char* const fd_names[3] = {"finite difference d/da", "finite difference d/db", "finite difference d/dc"};
         static const char* const float_names[3] = {"float d/da", "float d/db", "float d/dc"};
+        // The tape folds temporaries into their consumer's statement, multiplying partials in
+        // another order than the static sweep: where terms cancel to nearly zero the results
+        // differ by rounding of the terms, so the absolute floor scales with the gradient.
+        const double scale = std::fmax(1.0, std::fmax(std::fabs(g[0]), std::fmax(std::fabs(g[1]), std::fabs(g[2]))));
+        const double floor = std::isfinite(scale) ? 1e-14 * scale : 1e-300;
         for (int k = 0; k < 3; ++k) {
-            rep.check(agree(tg[k], g[k], 1e-12, 1e-300), tape_names[k], p, tg[k], g[k]);
-            rep.check(agree(sg[k], g[k], 1e-12, 1e-300), stmt_names[k], p, sg[k], g[k]);
+            rep.check(agree(tg[k], g[k], 1e-12, floor), tape_names[k], p, tg[k], g[k]);
+            rep.check(agree(sg[k], g[k], 1e-12, floor), stmt_names[k], p, sg[k], g[k]);
             if (p.special || !finite) continue;
             rep.check(agree(sym[std::size_t(k)], g[k], 1e-9, 1e-12), sym_names[k], p, sym[std::size_t(k)], g[k]);
             long double fd = 0;

@@ -179,7 +179,7 @@ struct tape_tag_for {
 template <class Op, class Tag = tape_tag>
 struct tensor_apply {
     template <class... A>
-    static constexpr auto call(const A&...) {
+    static constexpr auto call(A...) {
         static_assert(always_false<A...>, "etgrad: an op applied to a Tensor needs #include <etgrad/tape.hpp>");
     }
 };
@@ -196,12 +196,14 @@ struct tensor_evaluate {
 
 /// Apply an op: to numbers it computes the value, to tensors it records on the tape, and to
 /// expressions it builds a node.
+/// Operands come by value: an op function passes its own (`apply<f_op>(std::move(a))`), so
+/// that the tape can fold a temporary Tensor into the op's statement.
 template <class Op, class... A>
-constexpr auto apply(const A&... a) {
+constexpr auto apply(A... a) {
     if constexpr ((arithmetic<A> && ...))
         return Op::value(a...);
     else if constexpr ((tensor_like<A> || ...))
-        return detail::tensor_apply<Op>::call(a...);
+        return detail::tensor_apply<Op>::call(std::move(a)...);
     else
         return node<Op, detail::expr_t<A>...>(detail::as_expr(a)...);
 }

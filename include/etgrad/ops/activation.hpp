@@ -2,6 +2,7 @@
 #pragma once
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 
 #include <etgrad/core/expression.hpp>
 #include <etgrad/core/op.hpp>
@@ -30,7 +31,7 @@ struct sigmoid_op {
 /// 1 / (1 + e^-a)
 template <class A>
     requires operand<A>
-constexpr auto sigmoid(A a) { return apply<sigmoid_op>(a); }
+constexpr auto sigmoid(A a) { return apply<sigmoid_op>(std::move(a)); }
 
 struct relu_op {
     static constexpr char name[] = "relu";
@@ -43,7 +44,7 @@ struct relu_op {
 /// max(a, 0); relu'(0) = 0 as in PyTorch.
 template <class A>
     requires operand<A>
-constexpr auto relu(A a) { return apply<relu_op>(a); }
+constexpr auto relu(A a) { return apply<relu_op>(std::move(a)); }
 
 struct abs_op {
     static constexpr char name[] = "abs";
@@ -56,7 +57,7 @@ struct abs_op {
 /// |a|; abs'(0) = 0 as in PyTorch.
 template <class A>
     requires operand<A>
-constexpr auto abs(A a) { return apply<abs_op>(a); }
+constexpr auto abs(A a) { return apply<abs_op>(std::move(a)); }
 
 struct softplus_op {
     static constexpr char name[] = "softplus";
@@ -75,7 +76,7 @@ struct softplus_op {
 /// a itself past a > 20, where the two differ by less than 2e-9).
 template <class A>
     requires operand<A>
-constexpr auto softplus(A a) { return apply<softplus_op>(a); }
+constexpr auto softplus(A a) { return apply<softplus_op>(std::move(a)); }
 
 struct gelu_op {
     static constexpr char name[] = "gelu";
@@ -100,6 +101,6 @@ struct gelu_op {
 /// a Phi(a), Phi the standard normal distribution function (PyTorch's gelu, approximate='none').
 template <class A>
     requires operand<A>
-constexpr auto gelu(A a) { return apply<gelu_op>(a); }
+constexpr auto gelu(A a) { return apply<gelu_op>(std::move(a)); }
 
 }  // namespace etgrad

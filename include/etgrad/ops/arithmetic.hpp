@@ -1,6 +1,8 @@
 /// @file arithmetic.hpp  + - * / and unary minus.
 #pragma once
 #include <cstddef>
+#include <type_traits>
+#include <utility>
 
 #include <etgrad/core/expression.hpp>
 #include <etgrad/core/op.hpp>
@@ -75,35 +77,36 @@ struct neg_op {
 };
 
 namespace detail {
-/// Both operands are etgrad operands and at least one is not a plain number.
+/// Both operands are etgrad operands and at least one is not a plain number. The operators take
+/// them as forwarding references, so that a temporary Tensor reaches the tape as one (see apply).
 template <class A, class B>
 concept mixed_operands = operand<A> && operand<B> && (!arithmetic<A> || !arithmetic<B>);
 }  // namespace detail
 
 template <class A, class B>
-    requires detail::mixed_operands<A, B>
-constexpr auto operator+(const A& a, const B& b) {
-    return apply<add_op>(a, b);
+    requires detail::mixed_operands<std::remove_cvref_t<A>, std::remove_cvref_t<B>>
+constexpr auto operator+(A&& a, B&& b) {
+    return apply<add_op>(std::forward<A>(a), std::forward<B>(b));
 }
 template <class A, class B>
-    requires detail::mixed_operands<A, B>
-constexpr auto operator-(const A& a, const B& b) {
-    return apply<sub_op>(a, b);
+    requires detail::mixed_operands<std::remove_cvref_t<A>, std::remove_cvref_t<B>>
+constexpr auto operator-(A&& a, B&& b) {
+    return apply<sub_op>(std::forward<A>(a), std::forward<B>(b));
 }
 template <class A, class B>
-    requires detail::mixed_operands<A, B>
-constexpr auto operator*(const A& a, const B& b) {
-    return apply<mul_op>(a, b);
+    requires detail::mixed_operands<std::remove_cvref_t<A>, std::remove_cvref_t<B>>
+constexpr auto operator*(A&& a, B&& b) {
+    return apply<mul_op>(std::forward<A>(a), std::forward<B>(b));
 }
 template <class A, class B>
-    requires detail::mixed_operands<A, B>
-constexpr auto operator/(const A& a, const B& b) {
-    return apply<div_op>(a, b);
+    requires detail::mixed_operands<std::remove_cvref_t<A>, std::remove_cvref_t<B>>
+constexpr auto operator/(A&& a, B&& b) {
+    return apply<div_op>(std::forward<A>(a), std::forward<B>(b));
 }
 template <class A>
-    requires(operand<A> && !arithmetic<A>)
-constexpr auto operator-(const A& a) {
-    return apply<neg_op>(a);
+    requires(operand<std::remove_cvref_t<A>> && !arithmetic<std::remove_cvref_t<A>>)
+constexpr auto operator-(A&& a) {
+    return apply<neg_op>(std::forward<A>(a));
 }
 
 }  // namespace etgrad

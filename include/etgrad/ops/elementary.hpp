@@ -2,6 +2,7 @@
 #pragma once
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 
 #include <etgrad/core/expression.hpp>
 #include <etgrad/core/op.hpp>
@@ -23,7 +24,7 @@ struct exp_op {
 /// e^a
 template <class A>
     requires operand<A>
-constexpr auto exp(A a) { return apply<exp_op>(a); }
+constexpr auto exp(A a) { return apply<exp_op>(std::move(a)); }
 
 struct expm1_op {
     static constexpr char name[] = "expm1";
@@ -36,7 +37,7 @@ struct expm1_op {
 /// e^a - 1, accurate for small a.
 template <class A>
     requires operand<A>
-constexpr auto expm1(A a) { return apply<expm1_op>(a); }
+constexpr auto expm1(A a) { return apply<expm1_op>(std::move(a)); }
 
 struct log_op {
     static constexpr char name[] = "log";
@@ -50,7 +51,7 @@ struct log_op {
 /// The natural logarithm.
 template <class A>
     requires operand<A>
-constexpr auto log(A a) { return apply<log_op>(a); }
+constexpr auto log(A a) { return apply<log_op>(std::move(a)); }
 
 struct log1p_op {
     static constexpr char name[] = "log1p";
@@ -64,7 +65,7 @@ struct log1p_op {
 /// log(1 + a), accurate for small a.
 template <class A>
     requires operand<A>
-constexpr auto log1p(A a) { return apply<log1p_op>(a); }
+constexpr auto log1p(A a) { return apply<log1p_op>(std::move(a)); }
 
 struct sqrt_op {
     static constexpr char name[] = "sqrt";
@@ -77,7 +78,7 @@ struct sqrt_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto sqrt(A a) { return apply<sqrt_op>(a); }
+constexpr auto sqrt(A a) { return apply<sqrt_op>(std::move(a)); }
 
 struct pow_op {
     static constexpr char name[] = "pow";
@@ -118,7 +119,7 @@ struct pow_op {
 /// a^b: an integer exponent (int, c<2>, 2_c) is evaluated by multiplication.
 template <class A, class B>
     requires operand<A> && operand<B>
-constexpr auto pow(A a, B b) { return apply<pow_op>(a, b); }
+constexpr auto pow(A a, B b) { return apply<pow_op>(std::move(a), std::move(b)); }
 
 struct square_op {
     static constexpr char name[] = "square";
@@ -133,6 +134,6 @@ struct square_op {
 /// a * a
 template <class A>
     requires operand<A>
-constexpr auto square(A a) { return apply<square_op>(a); }
+constexpr auto square(A a) { return apply<square_op>(std::move(a)); }
 
 }  // namespace etgrad

@@ -1,6 +1,7 @@
 /// @file hyperbolic.hpp  sinh, cosh, tanh and their inverses asinh, acosh, atanh.
 #pragma once
 #include <cstddef>
+#include <utility>
 
 #include <etgrad/core/expression.hpp>
 #include <etgrad/core/op.hpp>
@@ -23,7 +24,7 @@ struct sinh_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto sinh(A a) { return apply<sinh_op>(a); }
+constexpr auto sinh(A a) { return apply<sinh_op>(std::move(a)); }
 
 struct cosh_op {
     static constexpr char name[] = "cosh";
@@ -37,7 +38,7 @@ struct cosh_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto cosh(A a) { return apply<cosh_op>(a); }
+constexpr auto cosh(A a) { return apply<cosh_op>(std::move(a)); }
 
 struct tanh_op {
     static constexpr char name[] = "tanh";
@@ -50,7 +51,7 @@ struct tanh_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto tanh(A a) { return apply<tanh_op>(a); }
+constexpr auto tanh(A a) { return apply<tanh_op>(std::move(a)); }
 
 struct asinh_op {
     static constexpr char name[] = "asinh";
@@ -62,7 +63,7 @@ struct asinh_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto asinh(A a) { return apply<asinh_op>(a); }
+constexpr auto asinh(A a) { return apply<asinh_op>(std::move(a)); }
 
 struct acosh_op {
     static constexpr char name[] = "acosh";
@@ -74,7 +75,7 @@ struct acosh_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto acosh(A a) { return apply<acosh_op>(a); }
+constexpr auto acosh(A a) { return apply<acosh_op>(std::move(a)); }
 
 struct atanh_op {
     static constexpr char name[] = "atanh";
@@ -86,6 +87,6 @@ struct atanh_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto atanh(A a) { return apply<atanh_op>(a); }
+constexpr auto atanh(A a) { return apply<atanh_op>(std::move(a)); }
 
 }  // namespace etgrad

@@ -2,6 +2,7 @@
 /// partials; on tensors each returns the mean over elements, as PyTorch's losses do.
 #pragma once
 #include <cstddef>
+#include <utility>
 
 #include <etgrad/core/expression.hpp>
 #include <etgrad/core/op.hpp>
@@ -43,7 +44,7 @@ struct bce_op {
 /// [1e-8, 1 - 1e-8] (zero gradient outside).
 template <class P, class Y>
     requires operand<P> && operand<Y>
-constexpr auto bce(P p, Y y) { return apply<bce_op>(p, y); }
+constexpr auto bce(P p, Y y) { return apply<bce_op>(std::move(p), std::move(y)); }
 
 struct bce_with_logits_op {
     static constexpr char name[] = "bce_with_logits";
@@ -65,7 +66,7 @@ struct bce_with_logits_op {
 /// Binary cross-entropy of a logit z: bce(sigmoid(z), y) without overflow for any z.
 template <class Z, class Y>
     requires operand<Z> && operand<Y>
-constexpr auto bce_with_logits(Z z, Y y) { return apply<bce_with_logits_op>(z, y); }
+constexpr auto bce_with_logits(Z z, Y y) { return apply<bce_with_logits_op>(std::move(z), std::move(y)); }
 
 struct mse_op {
     static constexpr char name[] = "mse";
@@ -82,6 +83,6 @@ struct mse_op {
 /// Squared error (a - b)^2 (on tensors: its mean).
 template <class A, class B>
     requires operand<A> && operand<B>
-constexpr auto mse(A a, B b) { return apply<mse_op>(a, b); }
+constexpr auto mse(A a, B b) { return apply<mse_op>(std::move(a), std::move(b)); }
 
 }  // namespace etgrad

@@ -1,6 +1,7 @@
 /// @file special.hpp  erf.
 #pragma once
 #include <cstddef>
+#include <utility>
 
 #include <etgrad/core/expression.hpp>
 #include <etgrad/core/op.hpp>
@@ -23,6 +24,6 @@ struct erf_op {
 /// The error function 2/sqrt(pi) integral_0^a e^{-t^2} dt.
 template <class A>
     requires operand<A>
-constexpr auto erf(A a) { return apply<erf_op>(a); }
+constexpr auto erf(A a) { return apply<erf_op>(std::move(a)); }
 
 }  // namespace etgrad

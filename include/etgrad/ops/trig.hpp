@@ -1,6 +1,7 @@
 /// @file trig.hpp  sin, cos, tan and their inverses asin, acos, atan, atan2.
 #pragma once
 #include <cstddef>
+#include <utility>
 
 #include <etgrad/core/expression.hpp>
 #include <etgrad/core/op.hpp>
@@ -23,7 +24,7 @@ struct sin_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto sin(A a) { return apply<sin_op>(a); }
+constexpr auto sin(A a) { return apply<sin_op>(std::move(a)); }
 
 struct cos_op {
     static constexpr char name[] = "cos";
@@ -36,7 +37,7 @@ struct cos_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto cos(A a) { return apply<cos_op>(a); }
+constexpr auto cos(A a) { return apply<cos_op>(std::move(a)); }
 
 struct tan_op {
     static constexpr char name[] = "tan";
@@ -49,7 +50,7 @@ struct tan_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto tan(A a) { return apply<tan_op>(a); }
+constexpr auto tan(A a) { return apply<tan_op>(std::move(a)); }
 
 struct asin_op {
     static constexpr char name[] = "asin";
@@ -62,7 +63,7 @@ struct asin_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto asin(A a) { return apply<asin_op>(a); }
+constexpr auto asin(A a) { return apply<asin_op>(std::move(a)); }
 
 struct acos_op {
     static constexpr char name[] = "acos";
@@ -75,7 +76,7 @@ struct acos_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto acos(A a) { return apply<acos_op>(a); }
+constexpr auto acos(A a) { return apply<acos_op>(std::move(a)); }
 
 struct atan_op {
     static constexpr char name[] = "atan";
@@ -88,7 +89,7 @@ struct atan_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto atan(A a) { return apply<atan_op>(a); }
+constexpr auto atan(A a) { return apply<atan_op>(std::move(a)); }
 
 struct atan2_op {
     static constexpr char name[] = "atan2";
@@ -104,6 +105,6 @@ struct atan2_op {
 /// The angle of the point (b, a) in [-pi, pi], as torch.atan2(a, b).
 template <class A, class B>
     requires operand<A> && operand<B>
-constexpr auto atan2(A a, B b) { return apply<atan2_op>(a, b); }
+constexpr auto atan2(A a, B b) { return apply<atan2_op>(std::move(a), std::move(b)); }
 
 }  // namespace etgrad

@@ -1,10 +1,11 @@
-/// @file arena.hpp  Per-thread storage of the tape: a pool of records, the arena that holds
-/// nodes with their inputs and partials (reset whenever no node is alive), and large buffers
-/// kept for reuse, so that a training loop reaches a steady state with no heap allocation per op.
-/// Everything is thread-local: a graph, and its Tensors, belong to the thread that built them.
+/// @file arena.hpp  The storage a thread's tape draws on: a pool of records, an arena for
+/// general nodes with their inputs and partials (reset with the tape), blocks for the flat
+/// statements, and large buffers kept for reuse, so that a training loop reaches a steady state
+/// with no heap allocation per op.
 #pragma once
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <new>
 #include <vector>
@@ -13,145 +14,181 @@
 
 namespace etgrad::detail {
 
-/// Per-thread storage: an Impl pool, the node arena and the tape (nodes in creation order).
-struct ThreadState {
-    std::vector<std::unique_ptr<Impl[]>> impl_blocks;
-    Impl* free_impls = nullptr;  // intrusive free list
-    std::vector<std::unique_ptr<char[]>> arena_blocks;
-    std::size_t arena_block = 0;
-    static constexpr std::size_t arena_block_size = std::size_t{1} << 20;
-    // Allocations larger than a block: in use, and kept for reuse after a reset (a training
-    // loop on large tensors allocates the same sizes every step; fresh pages fault every time).
+/// Records, handed out and taken back; `live` counts those handed out.
+struct ImplPool {
+    std::vector<std::unique_ptr<Impl[]>> blocks;
+    Impl* free = nullptr;  // intrusive free list
+    std::size_t live = 0;
+
+    Impl* get() {
+        if (!free) refill();
+        Impl* p = free;
+        free = p->next_free;
+        ++live;
+        return new (p) Impl;
+    }
+    void put(Impl* p) noexcept {
+        p->next_free = free;
+        free = p;
+        --live;
+    }
+    [[gnu::noinline]] void refill() {
+        constexpr std::size_t n = 256;
+        blocks.emplace_back(new Impl[n]);
+        for (std::size_t i = 0; i < n; ++i) {
+            blocks.back()[i].next_free = free;
+            free = &blocks.back()[i];
+        }
+    }
+};
+
+/// A bump allocator in 1 MiB blocks (larger requests get blocks of their own, kept for reuse),
+/// reset in one step.
+struct Arena {
+    static constexpr std::size_t block_size = std::size_t{1} << 20;
+    static constexpr std::size_t max_spares = 8;
+    std::vector<std::unique_ptr<char[]>> blocks;
+    std::size_t block = 0;
+    char* cursor = nullptr;
+    char* end = nullptr;
     struct Big {
         std::size_t bytes;
         std::unique_ptr<char[]> p;
     };
-    std::vector<Big> big_blocks, spare_big;
-    // Tensor storage of large tensors, likewise kept (by exact size) when its record dies.
+    std::vector<Big> big, spare_big;
+
+    [[gnu::always_inline]] void* alloc(std::size_t bytes) {
+        bytes = (bytes + 15) & ~std::size_t{15};
+        if (std::size_t(end - cursor) >= bytes) {
+            void* p = cursor;
+            cursor += bytes;
+            return p;
+        }
+        return alloc_slow(bytes);
+    }
+    [[gnu::noinline]] void* alloc_slow(std::size_t bytes) {
+        if (bytes > block_size) {
+            for (std::size_t i = 0; i < spare_big.size(); ++i)
+                if (spare_big[i].bytes >= bytes && spare_big[i].bytes <= 2 * bytes) {
+                    big.push_back(std::move(spare_big[i]));
+                    spare_big.erase(spare_big.begin() + std::ptrdiff_t(i));
+                    return big.back().p.get();
+                }
+            big.reserve(big.size() + 1);
+            big.push_back({bytes, std::unique_ptr<char[]>(new char[bytes])});
+            return big.back().p.get();
+        }
+        if (cursor) ++block;  // the current block is full: move to the next
+        if (block == blocks.size()) {
+            blocks.emplace_back(new char[block_size]);
+        }
+        cursor = blocks[block].get();
+        end = cursor + block_size;
+        void* p = cursor;
+        cursor += bytes;
+        return p;
+    }
+    void reset() noexcept {
+        block = 0;
+        cursor = blocks.empty() ? nullptr : blocks[0].get();
+        end = cursor ? cursor + block_size : nullptr;
+        for (Big& b : big)
+            if (spare_big.size() < max_spares) spare_big.push_back(std::move(b));  // reserved: cannot throw
+        big.clear();
+    }
+    Arena() { spare_big.reserve(max_spares); }
+};
+
+/// Tensor storage; buffers of large tensors are kept (by exact size) when their record dies,
+/// since a training loop allocates the same sizes every step and fresh pages fault every time.
+struct Buffers {
+    static constexpr std::size_t max_spares = 8;
+    static constexpr std::size_t large = std::size_t{1} << 14;  // doubles (128 KiB)
     struct Spare {
         std::size_t n;
         double* p;
     };
-    std::vector<Spare> spare_buffers;
-    static constexpr std::size_t max_spares = 8;
-    static constexpr std::size_t large_buffer = std::size_t{1} << 14;  // doubles (128 KiB)
-    std::size_t live_nodes = 0;
-    Node* last = nullptr;  // the tape: nodes in creation order, linked backwards through prev
-    std::vector<Node*> dying;
-    bool releasing = false;
-    bool grad_enabled = true;
-    std::size_t arena_bytes_before = 0;  // handed out before the current block's cursor
-    char* arena_cursor = nullptr;  // the current block's next free byte, and its end
-    char* arena_end = nullptr;
+    std::vector<Spare> spares;
 
-    Impl* new_impl() {
-        if (!free_impls) {
-            constexpr std::size_t n = 256;
-            impl_blocks.emplace_back(new Impl[n]);
-            for (std::size_t i = 0; i < n; ++i) {
-                impl_blocks.back()[i].next_free = free_impls;
-                free_impls = &impl_blocks.back()[i];
-            }
-        }
-        Impl* p = free_impls;
-        free_impls = p->next_free;
-        return new (p) Impl;
-    }
-    void free_impl(Impl* p) noexcept {
-        p->next_free = free_impls;
-        free_impls = p;
-    }
-    [[gnu::always_inline]] void* arena_alloc(std::size_t bytes) {
-        bytes = (bytes + 15) & ~std::size_t{15};
-        if (std::size_t(arena_end - arena_cursor) >= bytes) {  // the common case
-            void* p = arena_cursor;
-            arena_cursor += bytes;
-            return p;
-        }
-        return arena_alloc_slow(bytes);
-    }
-    [[gnu::noinline]] void* arena_alloc_slow(std::size_t bytes) {
-        if (bytes > arena_block_size) {
-            arena_bytes_before += bytes;
-            for (std::size_t i = 0; i < spare_big.size(); ++i)
-                if (spare_big[i].bytes >= bytes && spare_big[i].bytes <= 2 * bytes) {
-                    big_blocks.push_back(std::move(spare_big[i]));
-                    spare_big.erase(spare_big.begin() + std::ptrdiff_t(i));
-                    return big_blocks.back().p.get();
-                }
-            big_blocks.push_back({bytes, std::unique_ptr<char[]>(new char[bytes])});
-            return big_blocks.back().p.get();
-        }
-        arena_bytes_before += current_block_bytes();
-        if (arena_cursor) ++arena_block;  // the current block is full: move to the next
-        if (arena_block == arena_blocks.size()) arena_blocks.emplace_back(new char[arena_block_size]);
-        arena_cursor = arena_blocks[arena_block].get();
-        arena_end = arena_cursor + arena_block_size;
-        void* p = arena_cursor;
-        arena_cursor += bytes;
-        return p;
-    }
-    double* alloc_doubles(std::size_t n, bool zero) {
-        if (n >= large_buffer)
-            for (Spare& sp : spare_buffers)
+    double* get(std::size_t n, bool zero) {
+        if (n >= large)
+            for (Spare& sp : spares)
                 if (sp.n == n) {
                     double* p = sp.p;
-                    sp = spare_buffers.back();
-                    spare_buffers.pop_back();
+                    sp = spares.back();
+                    spares.pop_back();
                     if (zero) std::fill(p, p + n, 0.0);
                     return p;
                 }
         return zero ? new double[n]() : new double[n];
     }
-    void free_doubles(double* p, std::size_t n) noexcept {
-        if (n >= large_buffer && spare_buffers.size() < max_spares) {
-            spare_buffers.push_back({n, p});  // within the reserved capacity: cannot throw
+    void put(double* p, std::size_t n) noexcept {
+        if (n >= large && spares.size() < max_spares) {
+            spares.push_back({n, p});  // within the reserved capacity: cannot throw
             return;
         }
         delete[] p;
     }
-    ThreadState() { spare_buffers.reserve(max_spares); }
-    ~ThreadState() {
-        for (Spare& sp : spare_buffers) delete[] sp.p;
+    Buffers() { spares.reserve(max_spares); }
+    ~Buffers() {
+        for (Spare& sp : spares) delete[] sp.p;
     }
-    ThreadState(const ThreadState&) = delete;
-    ThreadState& operator=(const ThreadState&) = delete;
-
-    std::size_t current_block_bytes() const noexcept {
-        return arena_cursor ? std::size_t(arena_cursor - arena_blocks[arena_block].get()) : 0;
-    }
-    /// Bytes the arena has handed out since the thread started (a statistic: not counted per
-    /// allocation, which is the op-by-op hot path).
-    std::size_t arena_bytes_used() const noexcept { return arena_bytes_before + current_block_bytes(); }
-
-    void reset_arena() {
-        arena_bytes_before += current_block_bytes();
-        arena_block = 0;
-        arena_cursor = arena_blocks.empty() ? nullptr : arena_blocks[0].get();
-        arena_end = arena_cursor ? arena_cursor + arena_block_size : nullptr;
-        for (Big& b : big_blocks)
-            if (spare_big.size() < max_spares) spare_big.push_back(std::move(b));
-        big_blocks.clear();
-        last = nullptr;
-    }
+    Buffers(const Buffers&) = delete;
+    Buffers& operator=(const Buffers&) = delete;
 };
 
-/// The calling thread's state. A constant-initialised thread_local pointer is one load on the
-/// hot path (a thread_local object with a destructor costs an initialisation check per use);
-/// the owner that frees the state at thread exit is touched only once per thread.
-inline thread_local ThreadState* tls_state = nullptr;
+/// The flat statements: blocks written front to back, never split across blocks, read back to
+/// front by backward. `bytes_written` counts every byte ever written (a statistic).
+struct StatementBlocks {
+    static constexpr std::size_t block_size = std::size_t{1} << 20;
+    struct Block {
+        std::unique_ptr<char[]> mem;
+        char* used_end;  // where the statements of a block before the current one end
+    };
+    std::vector<Block> blocks;
+    std::uint32_t current = 0;
+    char* cursor = nullptr;
+    char* end = nullptr;
+    std::size_t bytes_before = 0;
 
-[[gnu::noinline]] inline ThreadState& make_state() {
-    thread_local std::unique_ptr<ThreadState> owner = std::make_unique<ThreadState>();
-    tls_state = owner.get();
-    return *tls_state;
-}
-inline ThreadState& state() {
-    ThreadState* s = tls_state;
-    return s ? *s : make_state();
-}
-
-/// Whether ops record now (false inside a no_grad_guard).
-inline bool grad_enabled() noexcept { return state().grad_enabled; }
+    char* begin_of(std::uint32_t b) const noexcept { return blocks[b].mem.get(); }
+    /// Room for `bytes` more at the cursor (moving to the next block if needed).
+    [[gnu::always_inline]] char* room(std::size_t bytes) {
+        if (std::size_t(end - cursor) >= bytes) return cursor;
+        return next_block(bytes);
+    }
+    [[gnu::noinline]] char* next_block(std::size_t bytes) {
+        if (bytes > block_size) throw autograd_error("etgrad: one statement is larger than a tape block");
+        if (cursor) {
+            if (current + 1 == blocks.size()) blocks.push_back({std::unique_ptr<char[]>(new char[block_size]), nullptr});
+            blocks[current].used_end = cursor;
+            bytes_before += std::size_t(cursor - begin_of(current));
+            ++current;
+        } else if (blocks.empty()) {
+            blocks.push_back({std::unique_ptr<char[]>(new char[block_size]), nullptr});
+        }
+        cursor = begin_of(current);
+        end = cursor + block_size;
+        return cursor;
+    }
+    /// Steps back over the last statement (at least one exists): the cursor moves to its start.
+    void pop(std::size_t bytes) noexcept {
+        cursor -= bytes;
+        if (cursor == begin_of(current) && current > 0) {
+            bytes_before -= std::size_t(blocks[current - 1].used_end - begin_of(current - 1));
+            --current;
+            cursor = blocks[current].used_end;
+            end = begin_of(current) + block_size;
+        }
+    }
+    void reset() noexcept {
+        bytes_before += bytes_in_current();
+        current = 0;
+        cursor = blocks.empty() ? nullptr : begin_of(0);
+        end = cursor ? cursor + block_size : nullptr;
+    }
+    std::size_t bytes_in_current() const noexcept { return cursor ? std::size_t(cursor - begin_of(current)) : 0; }
+    std::size_t bytes_written() const noexcept { return bytes_before + bytes_in_current(); }
+};
 
 }  // namespace etgrad::detail

@@ -1,116 +1,197 @@
-/// @file backward.hpp  backward(): one reverse pass over the thread's tape (nodes in creation
-/// order, a topological order), skipping nodes the root does not reach; each reached node's
-/// adjoint times its partials flows into its inputs, then the node is freed unless the graph is
-/// retained.
+/// @file backward.hpp  backward(): one reverse pass over the flat tape, from the root's statement
+/// down to the lowest statement it reaches. Statements are in creation order, a topological
+/// order, so each adjoint is complete when its statement is reached; unreached statements are
+/// skipped. Leaves' gradients (and retained ones) are staged during the pass and added only once
+/// it has succeeded: an exception (a freed graph, a tensor modified in place, std::bad_alloc)
+/// leaves every gradient and the tape as they were (the strong guarantee).
 #pragma once
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
+#include <vector>
 
-#include <etgrad/tape/arena.hpp>
 #include <etgrad/tape/nodes.hpp>
+#include <etgrad/tape/propagate.hpp>
 #include <etgrad/tape/records.hpp>
+#include <etgrad/tape/state.hpp>
 #include <etgrad/tape/tensor.hpp>
 
 namespace etgrad {
 
 namespace detail {
 
-inline Impl* ensure_grad(Impl* leaf) {
-    if (!leaf->grad) leaf->grad = make_impl(leaf->shape);
-    return leaf->grad;
-}
+/// One backward pass from a recorded root.
+class backward_pass {
+  public:
+    backward_pass(ThreadState& s, Impl* root, bool retain) : s_(s), root_(root), retain_(retain) {}
 
-/// Adds this node's adjoint times its partials into its inputs' adjoints (or leaf gradients):
-/// any kind, any shape.
-[[gnu::noinline]] inline void propagate_general(Node* n) {
-    const NodeExt& e = *n->ext();
-    const std::int64_t m = e.out_shape.numel();
-    for (int i = 0; i < n->n_in; ++i) {
-        Input& in = n->inputs()[i];
-        Impl* x = in.impl;
-        if (!x || !x->requires_grad) continue;
-        double* target;
-        if (x->grad_fn) {
-            Node* up = x->grad_fn;
-            up->touched = true;
-            target = up->adj();
-        } else {
-            target = ensure_grad(x)->data;
+    void run(const double* seed) {
+        const std::uint32_t r = root_->index;
+        if (s_.adj.size() < s_.count) {
+            s_.adj.resize(s_.count, 0.0);
+            s_.reached.resize(s_.count, 0);
         }
-        switch (n->kind) {
-            case Kind::scalar:  // not reached: run_backward gives scalar nodes to propagate_scalar
-                break;
-            case Kind::elementwise:
-                if (m == 1) {
-                    target[0] += in.partial[0] * n->adj()[0];
-                } else {
-                    const std::int64_t R = e.out_shape.rows(), C = e.out_shape.cols();
-                    for (std::int64_t r = 0; r < R; ++r)
-                        for (std::int64_t c = 0; c < C; ++c) {
-                            const std::int64_t k = r * C + c;
-                            const std::int64_t j = (in.rows == 1 ? 0 : r) * in.cols + (in.cols == 1 ? 0 : c);
-                            target[j] += in.partial[k] * n->adj()[k];
-                        }
-                }
-                break;
-            case Kind::mean_elementwise: {
-                const std::int64_t R = e.elem_rows, C = e.elem_cols;
-                for (std::int64_t r = 0; r < R; ++r)
-                    for (std::int64_t c = 0; c < C; ++c) {
-                        const std::int64_t j = (in.rows == 1 ? 0 : r) * in.cols + (in.cols == 1 ? 0 : c);
-                        target[j] += in.partial[r * C + c] * n->adj()[0];
-                    }
-                break;
-            }
-            case Kind::reduce_all:
-                for (std::int64_t j = 0; j < x->numel(); ++j) target[j] += e.scale * n->adj()[0];
-                break;
-            case Kind::reduce_axis: {
-                const std::int64_t R = x->shape.rows(), C = x->shape.cols();
-                for (std::int64_t r = 0; r < R; ++r)
-                    for (std::int64_t c = 0; c < C; ++c)
-                        target[r * C + c] += e.scale * n->adj()[e.axis == 0 ? c : r];
-                break;
-            }
-            case Kind::matmul: {
-                // out (R x P) = A (R x M) B (M x P): dA = adj B^T, dB = A^T adj
-                const Input* io = n->inputs();
-                const Impl* A = io[0].impl;
-                const Impl* B = io[1].impl;
-                const std::int64_t R = io[0].rows, M = io[0].cols, P = io[1].cols;
-                if (i == 0) {
-                    for (std::int64_t r = 0; r < R; ++r)
-                        for (std::int64_t k = 0; k < M; ++k) {
-                            double acc = 0;
-                            for (std::int64_t p = 0; p < P; ++p) acc += n->adj()[r * P + p] * B->data[k * P + p];
-                            target[r * M + k] += acc;
-                        }
-                } else {  // row by row through A (a long (N, d) matrix is read once, in order)
-                    const double* adj = n->adj();
-                    for (std::int64_t r = 0; r < R; ++r)
-                        for (std::int64_t k = 0; k < M; ++k) {
-                            const double a = A->data[r * M + k];
-                            for (std::int64_t p = 0; p < P; ++p) target[k * P + p] += a * adj[r * P + p];
-                        }
-                }
-                break;
+        low_ = r;
+        done_ = r + 1;  // nothing processed yet
+        s_.in_backward = true;
+        try {
+            double* out = root_->numel() == 1 ? &s_.adj[r] : root_->node->adj;
+            for (std::int64_t k = 0; k < root_->numel(); ++k) out[k] += seed ? seed[k] : 1.0;
+            s_.reached[r] = 1;
+            sweep();
+            commit();
+        } catch (...) {
+            undo();
+            clear();
+            s_.in_backward = false;
+            throw;
+        }
+        clear();
+        s_.in_backward = false;
+        if (!retain_) {
+            s_.live -= freed_records_;
+            s_.window = s_.count;  // a new graph registers its leaves anew, above this one
+        }
+        if (s_.live == 0 && s_.count != 0) reset_tape(s_);
+    }
+
+  private:
+    /// Visits statements from the root down; `done_` follows the lowest one processed.
+    template <class F>
+    void walk(F f) {
+        std::uint32_t i = root_->index;
+        char* e = root_->rec_end;
+        std::uint32_t b = root_->block;
+        for (;;) {
+            const std::uint32_t t = stmt::trailer(e);
+            const std::size_t bytes = stmt::bytes(t);
+            if (!f(i, e, t, bytes)) return;
+            if (i <= low_) return;
+            --i;
+            e -= bytes;
+            if (e == s_.tape.begin_of(b)) {
+                --b;
+                e = s_.tape.blocks[b].used_end;
             }
         }
     }
-}
 
-inline const char* freed_graph_message() {
-    return "Trying to backward through the graph a second time (or directly access saved tensors after they have "
-           "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
-           "autograd.grad(). Specify retain_graph=True (t.backward(etgrad::retain_graph)) if you need to backward "
-           "through the graph a second time or if you need to access saved tensors after calling backward.";
-}
+    void sweep() {
+        double* adj = s_.adj.data();
+        unsigned char* reached = s_.reached.data();
+        walk([&](std::uint32_t i, char* e, std::uint32_t t, std::size_t bytes) {
+            if (!reached[i]) return true;
+            if (t & stmt::freed) throw autograd_error(freed_graph_message());
+            const std::uint32_t kind = t & stmt::kind_mask;
+            if (kind == stmt::scalar) {  // the hot path: one tight loop over (partial, index) pairs
+                const double a = adj[i];
+                const char* pair = e - bytes;
+                for (std::uint32_t k = 0, n = t & stmt::count_mask; k < n; ++k, pair += stmt::pair_bytes) {
+                    const std::uint32_t j = stmt::index(pair);
+                    adj[j] += a * stmt::partial(pair);
+                    reached[j] = 1;
+                    low_ = j < low_ ? j : low_;
+                }
+            } else if (kind == stmt::general) {
+                Node* n;
+                std::memcpy(&n, e - 16, sizeof n);
+                propagate_general(s_, n, n->numel() == 1 ? &adj[i] : n->adj, low_);
+                adj = s_.adj.data();
+                if (n->numel() > 1 && !n->retains) std::fill(n->adj, n->adj + n->numel(), 0.0);
+            }
+            done_ = i;
+            if (!retain_ && kind != stmt::leaf) {
+                stmt::set_trailer(e, t | stmt::freed);
+                if (t & stmt::has_impl) ++freed_records_;
+            }
+            return true;
+        });
+    }
+
+    /// Adds the staged gradients into leaves (and retaining records): allocations first, so that
+    /// nothing is added unless everything can be.
+    void commit() {
+        auto first = std::lower_bound(s_.leaves.begin(), s_.leaves.end(), low_,
+                                      [](const LeafSlot& l, std::uint32_t i) { return l.index < i; });
+        std::vector<LeafSlot*> leaves;
+        for (auto it = first; it != s_.leaves.end() && it->index <= root_->index; ++it)
+            if (s_.reached[it->index] && it->leaf->requires_grad) leaves.push_back(&*it);
+        std::vector<Impl*> retained;
+        for (Impl* p : s_.retaining)
+            if (p->epoch == s_.epoch && p->index >= low_ && p->index <= root_->index && s_.reached[p->index])
+                retained.push_back(p);
+        std::vector<Impl*> fresh;  // gradients to create
+        try {
+            for (LeafSlot* l : leaves)
+                if (!l->leaf->grad) fresh.push_back(make_impl(s_, l->leaf->shape));
+            for (Impl* p : retained)
+                if (!p->grad) fresh.push_back(make_impl(s_, p->shape));
+        } catch (...) {
+            for (Impl* g : fresh) release(g);
+            throw;
+        }
+        // from here on nothing throws
+        std::size_t f = 0;
+        for (LeafSlot* l : leaves) {
+            Impl* leaf = l->leaf;
+            if (!leaf->grad) leaf->grad = fresh[f++];
+            double* g = leaf->grad->data;
+            if (leaf->numel() == 1) g[0] += s_.adj[l->index];
+            else if (l->stage)
+                for (std::int64_t k = 0; k < leaf->numel(); ++k) g[k] += l->stage[k];
+        }
+        for (Impl* p : retained) {
+            if (!p->grad) p->grad = fresh[f++];
+            double* g = p->grad->data;
+            if (p->numel() == 1) g[0] += s_.adj[p->index];
+            else
+                for (std::int64_t k = 0; k < p->numel(); ++k) g[k] += p->node->adj[k];
+        }
+    }
+
+    /// After an exception: the freed marks of this pass are taken back and adjoints cleared.
+    void undo() noexcept {
+        walk([&](std::uint32_t i, char* e, std::uint32_t t, std::size_t) {
+            if (!s_.reached[i]) return true;
+            if (i >= done_ && !retain_ && (t & stmt::kind_mask) != stmt::leaf && (t & stmt::freed)) {
+                stmt::set_trailer(e, t & ~stmt::freed);
+            }
+            if ((t & stmt::kind_mask) == stmt::general) {
+                Node* n;
+                std::memcpy(&n, e - 16, sizeof n);
+                if (n->numel() > 1) std::fill(n->adj, n->adj + n->numel(), 0.0);
+            }
+            return true;
+        });
+        freed_records_ = 0;
+    }
+
+    /// Leaves the scratch and the staging buffers zero for the next pass.
+    void clear() noexcept {
+        const std::uint32_t r = root_->index;
+        std::fill(s_.adj.begin() + low_, s_.adj.begin() + r + 1, 0.0);
+        std::fill(s_.reached.begin() + low_, s_.reached.begin() + r + 1, static_cast<unsigned char>(0));
+        for (LeafSlot& l : s_.leaves)
+            if (l.stage && l.index >= low_ && l.index <= r) std::fill(l.stage, l.stage + l.leaf->numel(), 0.0);
+        for (Impl* p : s_.retaining)
+            if (p->epoch == s_.epoch && p->numel() > 1 && p->node && p->index >= low_ && p->index <= r)
+                std::fill(p->node->adj, p->node->adj + p->numel(), 0.0);
+    }
+
+    ThreadState& s_;
+    Impl* root_;
+    bool retain_;
+    std::uint32_t low_ = 0;
+    std::uint32_t done_ = 0;
+    std::size_t freed_records_ = 0;
+};
 
 }  // namespace detail
 
 inline void Tensor::run_backward(const Tensor* gradient, bool retain) {
     using namespace detail;
-    check_defined("backward()");
+    check_owned("backward()");
     if (!p_->requires_grad)
         throw autograd_error("element 0 of tensors does not require grad and does not have a grad_fn");
     if (!gradient && p_->numel() != 1) throw autograd_error("grad can be implicitly created only for scalar outputs");
@@ -119,70 +200,17 @@ inline void Tensor::run_backward(const Tensor* gradient, bool retain) {
                           (gradient->defined() ? gradient->p_->shape.str() : std::string("(undefined)")) +
                           " does not match the tensor's shape " + p_->shape.str());
     const std::int64_t m = p_->numel();
-    if (!p_->grad_fn) {  // a leaf: its gradient is the seed itself
-        double* g = ensure_grad(p_)->data;
-        for (std::int64_t k = 0; k < m; ++k) g[k] += gradient ? gradient->p_->data[k] : 1.0;
+    const double* seed = gradient ? gradient->p_->data : nullptr;
+    ThreadState& s = *p_->home;
+    if (p_->is_leaf()) {  // its gradient is the seed itself
+        if (!p_->grad) p_->grad = make_impl(s, p_->shape);
+        double* g = p_->grad->data;
+        for (std::int64_t k = 0; k < m; ++k) g[k] += seed ? seed[k] : 1.0;
         return;
     }
-    Node* root = p_->grad_fn;
-    if (root->freed) throw autograd_error(freed_graph_message());
-    ThreadState& s = state();
-    for (std::int64_t k = 0; k < m; ++k) root->adj()[k] += gradient ? gradient->p_->data[k] : 1.0;
-    root->touched = true;
-    // The tape is in creation order, a topological order: one reverse pass visits every node
-    // after all of its consumers, so each node's adjoint is complete when it is reached; it is
-    // then propagated, cleared and (without retain_graph) the node is freed.
-    for (Node* n = root; n; n = n->prev) {
-        if (!n->touched) continue;
-        if (n->freed) {
-            for (Node* t = n; t; t = t->prev) {  // leave the tape as it was found
-                if (!t->touched) continue;
-                t->touched = false;
-                for (std::int64_t k = 0; k < t->numel(); ++k) t->adj()[k] = 0;
-                if (t->orphaned) {  // died while pending: free it now
-                    free_graph_node(t);
-                    --s.live_nodes;
-                }
-            }
-            throw autograd_error(freed_graph_message());
-        }
-        if (n->retains_output_grad) {
-            double* g = ensure_grad(n->output())->data;
-            for (std::int64_t k = 0; k < n->numel(); ++k) g[k] += n->adj()[k];
-        }
-        n->touched = false;
-        const bool free_now = !retain || n->orphaned;
-        if (n->kind == Kind::scalar) {  // the op-by-op hot path: propagate and free in one loop
-            const double a = n->adj_local;
-            n->adj_local = 0;
-            ScalarInput* in = n->scalar_inputs();
-            for (int j = 0, e = n->n_in; j < e; ++j) {
-                Impl* x = in[j].impl;
-                const double c = in[j].partial * a;
-                if (Node* up = x->grad_fn) {
-                    up->touched = true;
-                    up->adj_local += c;
-                } else if (x->requires_grad) {  // a leaf may have stopped requiring grad since
-                    ensure_grad(x)->data[0] += c;
-                }
-                if (free_now) {
-                    in[j].impl = nullptr;
-                    release(x);
-                }
-            }
-            n->freed = free_now;
-            if (n->orphaned) --s.live_nodes;  // not zero: the root is still held by *this
-            continue;
-        }
-        propagate_general(n);
-        for (std::int64_t k = 0; k < n->numel(); ++k) n->adj()[k] = 0;
-        if (n->orphaned) {  // its last holder let go during this pass
-            free_graph_node(n);
-            --s.live_nodes;  // not zero: the root is still held by *this
-        } else if (!retain) {
-            free_graph_node(n);
-        }
-    }
+    if (p_->epoch != s.epoch || (stmt::trailer(p_->rec_end) & stmt::freed)) throw autograd_error(freed_graph_message());
+    if (s.in_backward) throw autograd_error("backward() called during backward()");
+    backward_pass(s, p_, retain).run(seed);
 }
 
 }  // namespace etgrad

@@ -7,7 +7,6 @@
 
 #include <etgrad/core/expression.hpp>
 #include <etgrad/ops/arithmetic.hpp>
-#include <etgrad/tape/arena.hpp>
 #include <etgrad/tape/ops.hpp>
 #include <etgrad/tape/records.hpp>
 #include <etgrad/tape/tensor.hpp>
@@ -42,6 +41,7 @@ inline Tensor& compound_assign(Tensor& a, const Tensor& result, const char* op) 
     if (!(r->shape == p->shape))
         throw shape_error("output with shape " + p->shape.str() + " doesn't match the broadcast shape " + r->shape.str());
     for (std::int64_t k = 0; k < p->numel(); ++k) p->data[k] = r->data[k];
+    ++p->storage_owner()->version;
     return a;
 }
 }  // namespace detail

@@ -1,148 +1,267 @@
-/// @file nodes.hpp  Making and releasing records and nodes: reference counts on records, a
-/// node freed when its output record dies (iteratively, so a graph of any depth is freed in
-/// constant stack), and the one-allocation layouts of scalar and general nodes.
+/// @file nodes.hpp  Records and statements: making and releasing records (on their own thread,
+/// or handed back from another), resetting the tape, registering leaves, and writing the flat
+/// statements that ops record.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <mutex>
 #include <new>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <etgrad/tape/arena.hpp>
 #include <etgrad/tape/records.hpp>
+#include <etgrad/tape/state.hpp>
 
 namespace etgrad::detail {
 
 inline void release(Impl* p) noexcept;
-inline void release(Node* n) noexcept;
 
 inline void retain(Impl* p) noexcept {
     if (p) ++p->refs;
 }
 
-/// Drops what a node holds for backward: its input refs. It stays readable as "freed".
-inline void free_graph_node(Node* n) noexcept {
-    if (n->freed) return;
-    n->freed = true;
-    for (int i = 0; i < n->n_in; ++i) {
-        Impl* in;
-        if (n->kind == Kind::scalar) {
-            in = n->scalar_inputs()[i].impl;
-            n->scalar_inputs()[i].impl = nullptr;
-        } else {
-            in = n->inputs()[i].impl;
-            n->inputs()[i].impl = nullptr;
-        }
-        release(in);
-    }
+inline const char* cross_thread_message() {
+    return "a Tensor was used on a thread other than the one that made it: a tensor, its graph and its gradient "
+           "belong to one thread. To use values on another thread, make a tensor there from them "
+           "(from_vector(t.to_vector(), t.shape()))";
 }
 
-/// Releasing a node releases its inputs, which may release their nodes: done with a work list,
-/// not recursion, so a graph of any depth (a 10,000-step loop) is freed in constant stack.
-[[gnu::noinline]] inline void release_dead(Node* n) noexcept {
-    ThreadState& s = state();
-    if (n->freed) {  // backward already dropped its inputs: nothing to cascade
-        if (--s.live_nodes == 0 && !s.releasing) s.reset_arena();
+/// Drops every statement: the records of earlier epochs keep their values but lose their history.
+inline void reset_tape(ThreadState& s) noexcept {
+    s.count = 0;
+    s.window = 0;
+    s.live = 0;
+    s.last_end = nullptr;
+    ++s.epoch;
+    s.tape.reset();
+    std::vector<LeafSlot> leaves;
+    leaves.swap(s.leaves);
+    std::vector<Node*> nodes;
+    nodes.swap(s.nodes);
+    // count is 0: the releases below cannot start another reset
+    for (const LeafSlot& l : leaves) release(l.leaf);
+    for (Node* n : nodes)
+        for (int i = 0; i < n->n_in; ++i) release(std::exchange(n->inputs[i].impl, nullptr));
+    leaves.clear();
+    nodes.clear();
+    if (s.leaves.capacity() == 0) s.leaves.swap(leaves);  // keep the capacities
+    if (s.nodes.capacity() == 0) s.nodes.swap(nodes);
+    s.arena.reset();
+}
+
+/// Frees a record's storage and returns it to the pool (no handle and no view is left).
+inline void free_record(ThreadState& s, Impl* p) noexcept {
+    if (p->owns_heap()) s.buffers.put(p->data, std::size_t(p->numel()));
+    s.impls.put(p);
+}
+/// A view let go of its storage owner.
+inline void release_view(Impl* owner) noexcept;
+
+/// The last ref to a record went away, on its own thread.
+inline void destroy(Impl* p) noexcept {
+    ThreadState& s = *p->home;
+    if (p->role == Role::statement && p->epoch == s.epoch) {
+        std::uint32_t t = stmt::trailer(p->rec_end);
+        if (!(t & stmt::freed)) --s.live;
+        stmt::set_trailer(p->rec_end, t & ~stmt::has_impl);
+    }
+    if (p->retains_grad) {
+        if (p->node && p->epoch == s.epoch) p->node->retains = false;
+        auto it = std::find(s.retaining.begin(), s.retaining.end(), p);
+        if (it != s.retaining.end()) s.retaining.erase(it);
+    }
+    p->role = Role::plain;  // its history is gone; views may still read its storage
+    p->epoch = 0;
+    Impl* grad = std::exchange(p->grad, nullptr);
+    Impl* owner = p->is_view ? p->owner : nullptr;
+    if (p->view_refs == 0) free_record(s, p);
+    release(grad);  // a gradient has no gradient of its own
+    if (owner) release_view(owner);  // a storage owner is never a view: no chain
+    if (s.live == 0 && s.count != 0 && !s.in_backward) reset_tape(s);
+}
+inline void release_view(Impl* owner) noexcept {
+    if (--owner->view_refs == 0 && owner->refs == 0) free_record(*owner->home, owner);
+}
+
+/// Records released on another thread than their own: queued for their thread, or released
+/// here if that thread has ended (the last one deletes its state).
+[[gnu::noinline]] inline void release_foreign(Impl* p) noexcept {
+    ThreadState* h = p->home;
+    bool last = false;
+    {
+        std::lock_guard<std::mutex> lock(h->remote_mutex);
+        if (!h->orphaned) {
+            try {
+                h->remote.push_back(p);
+            } catch (...) {  // out of memory: the record leaks rather than corrupt its thread's state
+            }
+            return;
+        }
+        if (--p->refs == 0) destroy(p);
+        last = h->impls.live == 0;
+    }
+    if (last) delete h;
+}
+
+inline void release(Impl* p) noexcept {
+    if (!p) return;
+    if (p->home != tls_state) [[unlikely]] {
+        release_foreign(p);
         return;
     }
-    s.dying.push_back(n);
-    if (s.releasing) return;
-    s.releasing = true;
-    while (!s.dying.empty()) {
-        Node* d = s.dying.back();
-        s.dying.pop_back();
-        free_graph_node(d);
-        if (--s.live_nodes == 0) s.reset_arena();
-    }
-    s.releasing = false;
-}
-/// The output record let go of its node.
-inline void release(Node* n) noexcept {
-    if (!n) return;
-    n->orphaned = true;
-    if (n->touched) return;  // pending in the running backward, which frees it after using it
-    release_dead(n);
+    if (--p->refs == 0) destroy(p);
 }
 
-/// The last ref to a record went away.
-inline void destroy(Impl* p) noexcept {
-    Node* g = p->grad_fn;
-    const bool beside_its_node = g && g->kind == Kind::scalar;  // read before g may be released
-    if (g) {
-        g->retains_output_grad = false;  // nothing to retain into any more
-        release(g);
+/// Releases, on their own thread, the records other threads handed back.
+[[gnu::noinline]] inline void drain_remote(ThreadState& s) noexcept {
+    std::vector<Impl*> batch;
+    {
+        std::lock_guard<std::mutex> lock(s.remote_mutex);
+        batch.swap(s.remote);
     }
-    if (p->grad) release(p->grad);
-    if (beside_its_node) return;  // a scalar op's output: no storage of its own, memory goes with its node
-    if (p->owns_heap()) state().free_doubles(p->data, std::size_t(p->numel()));
-    else if (p->is_view) release(p->owner);
-    state().free_impl(p);
-}
-inline void release(Impl* p) noexcept {
-    if (p && --p->refs == 0) destroy(p);
+    for (Impl* p : batch)
+        if (--p->refs == 0) destroy(p);
 }
 
-/// A record of this shape; its storage zeroed unless the caller writes every element.
-inline Impl* make_impl(const Shape& shape, bool zero = true) {
-    ThreadState& s = state();
-    Impl* p = s.new_impl();
+inline void end_of_thread(ThreadState* s) noexcept {
+    bool last;
+    {
+        std::lock_guard<std::mutex> lock(s->remote_mutex);
+        for (Impl* p : s->remote)
+            if (--p->refs == 0) destroy(p);
+        s->remote.clear();
+        s->orphaned = true;
+        last = s->impls.live == 0;
+    }
+    if (last) delete s;
+}
+
+/// A record of this shape on the calling thread; its storage zeroed unless the caller writes
+/// every element.
+inline Impl* make_impl(ThreadState& s, const Shape& shape, bool zero = true) {
+    Impl* p = s.impls.get();
+    p->home = &s;
     p->shape = shape;
     if (shape.numel() > 1) {
         try {
-            p->data = s.alloc_doubles(std::size_t(shape.numel()), zero);
+            p->data = s.buffers.get(std::size_t(shape.numel()), zero);
         } catch (...) {  // std::bad_alloc: the record goes back to the pool
-            s.free_impl(p);
+            s.impls.put(p);
             throw;
         }
     }
     return p;
 }
+inline Impl* make_impl(const Shape& shape, bool zero = true) { return make_impl(state(), shape, zero); }
 
-inline void push_node(ThreadState& s, Node* n) {
-    n->prev = s.last;
-    s.last = n;
-    ++s.live_nodes;
+// ---- statements ----
+
+[[noreturn]] inline void tape_full() {
+    throw autograd_error("etgrad: the tape holds 2^32 - 1 statements, its limit: call backward() or drop tensors "
+                         "that hold graphs, so that it can be reset");
+}
+/// The next index; `end` is where its statement ends.
+inline std::uint32_t add_statement(ThreadState& s, char* end) {
+    if (s.count == std::numeric_limits<std::uint32_t>::max()) tape_full();
+    s.last_end = end;
+    return s.count++;
 }
 
-/// A node with n_in inputs, each with `elements` partials (the broadcast shape's size): one
-/// arena allocation holds the node, its NodeExt, its inputs, its partials and (beyond a
-/// scalar) its adjoint.
-inline Node* make_node(const char* name, const Shape& out, int n_in, std::int64_t elements) {
-    ThreadState& s = state();
-    const std::int64_t m = out.numel();
-    constexpr std::size_t head = sizeof(Node) + sizeof(NodeExt);
-    const std::size_t bytes =
-        head + sizeof(Input) * std::size_t(n_in) + sizeof(double) * std::size_t(elements * n_in + (m > 1 ? m : 0));
-    char* mem = static_cast<char*>(s.arena_alloc(bytes));
-    Node* n = new (mem) Node;
-    NodeExt* e = new (mem + sizeof(Node)) NodeExt;
-    e->out_shape = out;
-    n->kind = Kind::elementwise;
-    n->name = name;
-    n->n_in = std::uint8_t(n_in);
-    double* partials = reinterpret_cast<double*>(mem + head + sizeof(Input) * std::size_t(n_in));
-    for (int i = 0; i < n_in; ++i) new (n->inputs() + i) Input{nullptr, partials + i * elements, 1, 1};
-    e->adj = &n->adj_local;
-    if (m > 1) {
-        e->adj = partials + elements * n_in;
-        for (std::int64_t k = 0; k < m; ++k) e->adj[k] = 0;
+/// A leaf's index on the tape: its registration in this epoch, made now if it has none (or an
+/// old one, below the window: a new step's graph then stays among the new statements).
+[[gnu::noinline]] inline std::uint32_t register_leaf(ThreadState& s, Impl* leaf) {
+    if (leaf->home != &s) throw autograd_error(cross_thread_message());
+    if (s.leaves.size() == s.leaves.capacity()) s.leaves.reserve(s.leaves.size() * 2 + 16);
+    char* at = s.tape.room(8);
+    const auto slot = std::uint32_t(s.leaves.size());
+    std::memcpy(at, &slot, 4);
+    stmt::set_trailer(at + 8, stmt::leaf);
+    s.tape.cursor = at + 8;
+    const std::uint32_t i = add_statement(s, at + 8);
+    s.leaves.push_back({leaf, i});  // capacity reserved above: cannot throw
+    ++leaf->refs;
+    leaf->epoch = s.epoch;
+    leaf->index = i;
+    leaf->slot = slot;
+    return i;
+}
+/// A stand-in for history that is gone: backward through it throws.
+[[gnu::noinline]] inline std::uint32_t dead_statement(ThreadState& s) {
+    char* at = s.tape.room(8);
+    stmt::set_trailer(at + 8, stmt::dead | stmt::freed);
+    s.tape.cursor = at + 8;
+    return add_statement(s, at + 8);
+}
+/// The index an active operand (a record that requires grad) is recorded under.
+inline std::uint32_t operand_index(ThreadState& s, Impl* p) {
+    if (p->home != &s) [[unlikely]]
+        throw autograd_error(cross_thread_message());
+    if (p->role == Role::plain) {
+        if (p->epoch == s.epoch && p->index >= s.window) return p->index;
+        return register_leaf(s, p);
     }
-    push_node(s, n);
+    if (p->epoch == s.epoch) return p->index;
+    return dead_statement(s);
+}
+
+/// Makes `out` the record of the statement just written (index i, ending at end).
+inline void attach(ThreadState& s, Impl* out, const char* name, std::uint32_t i, char* end) noexcept {
+    out->role = Role::statement;
+    out->requires_grad = true;
+    out->name = name;
+    out->epoch = s.epoch;
+    out->index = i;
+    out->rec_end = end;
+    out->block = s.tape.current;
+    stmt::set_trailer(end, stmt::trailer(end) | stmt::has_impl);
+    ++s.live;
+}
+
+/// A general node with n_in inputs, each with `elements` partials, and (beyond one element) its
+/// adjoint: one arena allocation; and its statement.
+inline Node* make_node(ThreadState& s, const Shape& out, int n_in, std::int64_t elements, std::uint32_t* index,
+                       char** end) {
+    if (s.nodes.size() == s.nodes.capacity()) s.nodes.reserve(s.nodes.size() * 2 + 16);
+    const std::int64_t m = out.numel();
+    const std::size_t bytes = sizeof(Node) + sizeof(Input) * std::size_t(n_in) +
+                              sizeof(double) * std::size_t(elements * n_in + (m > 1 ? m : 0));
+    char* mem = static_cast<char*>(s.arena.alloc(bytes));
+    char* at = s.tape.room(16);
+    Node* n = new (mem) Node;
+    n->out_shape = out;
+    n->n_in = std::uint8_t(n_in);
+    n->inputs = reinterpret_cast<Input*>(mem + sizeof(Node));
+    double* partials = reinterpret_cast<double*>(mem + sizeof(Node) + sizeof(Input) * std::size_t(n_in));
+    for (int i = 0; i < n_in; ++i) new (n->inputs + i) Input{nullptr, partials + i * elements, 1, 1, 0, 0};
+    n->adj = &n->adj_local;
+    if (m > 1) {
+        n->adj = partials + elements * n_in;
+        std::fill(n->adj, n->adj + m, 0.0);
+    }
+    std::memcpy(at, &n, sizeof n);
+    stmt::set_trailer(at + 16, stmt::general);
+    s.tape.cursor = at + 16;
+    *index = add_statement(s, at + 16);
+    *end = at + 16;
+    s.nodes.push_back(n);  // capacity reserved above: cannot throw
     return n;
 }
 
-/// A scalar op's node, its output record (requiring grad, grad_fn set) right behind it and room
-/// for n_in ScalarInputs: one arena allocation.
-[[gnu::always_inline]] inline Node* make_scalar_node(const char* name, int n_in) {
-    ThreadState& s = state();
-    constexpr std::size_t head = sizeof(Node) + sizeof(Impl);
-    char* mem = static_cast<char*>(s.arena_alloc(head + sizeof(ScalarInput) * std::size_t(n_in)));
-    Node* n = new (mem) Node;
-    Impl* out = new (mem + sizeof(Node)) Impl;
-    out->requires_grad = true;
-    out->grad_fn = n;
-    n->name = name;
-    n->n_in = std::uint8_t(n_in);
-    push_node(s, n);
-    return n;
+/// Sets input i of a node to the record p (a counted ref) recorded under `index` (no_index:
+/// an input the node reads but does not differentiate).
+inline constexpr std::uint32_t no_index = std::numeric_limits<std::uint32_t>::max();
+inline void set_input(ThreadState&, Node* n, int i, Impl* p, std::uint32_t index) noexcept {
+    Input& in = n->inputs[i];
+    in.index = index;
+    in.impl = p;
+    ++p->refs;
+    in.rows = p->shape.rows();
+    in.cols = p->shape.cols();
+    in.version = p->storage_owner()->version;
 }
 
 }  // namespace etgrad::detail

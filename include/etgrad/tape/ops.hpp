@@ -12,7 +12,7 @@
 #include <etgrad/core/op.hpp>
 #include <etgrad/static/bindings.hpp>
 #include <etgrad/static/gradient.hpp>
-#include <etgrad/tape/arena.hpp>
+#include <etgrad/tape/state.hpp>
 #include <etgrad/tape/record.hpp>
 #include <etgrad/tape/records.hpp>
 #include <etgrad/tape/tensor.hpp>
@@ -59,18 +59,18 @@ void check_loss_shapes(const tape_operand (&v)[N]) {
 /// and the partials are computed before the node is made, so each operand is read once (no call
 /// in between) and a unary op's value and partial share work (sin and cos become one sincos).
 template <class Op, class... A, std::size_t... I>
-Tensor scalar_elementwise(std::index_sequence<I...>, const A&... a) {
+[[gnu::always_inline]] inline Tensor scalar_elementwise(std::index_sequence<I...>, const A&... a) {
     constexpr std::size_t N = sizeof...(A);
+    ThreadState& s = state();
     Impl* const impls[N] = {scalar_impl(a)...};
-    const bool recording = grad_enabled();
-    const bool mask[N] = {(recording && impls[I] && impls[I]->requires_grad)...};
-    const int n_active = (int(mask[I]) + ...);
+    const bool mask[N] = {(s.grad_enabled && impls[I] && impls[I]->requires_grad)...};
+    const bool any = (mask[I] || ...);
     const double y = double(Op::value(scalar_arg(a)...));
-    if (n_active == 0) return plain_scalar(y);
+    if (!any) return plain_scalar(s, y);
     double partial[N]{};
     if constexpr (N == 1) partial[0] = double(Op::template partial<0>(y, scalar_arg(a)...));
     else ((mask[I] ? void(partial[I] = double(Op::template partial<I>(y, scalar_arg(a)...))) : void()), ...);
-    return scalar_result(grad_fn_of<Op, A...>(), y, impls, mask, partial, n_active);
+    return scalar_statement(s, grad_fn_of<Op, A...>(), y, impls, mask, partial);
 }
 
 template <class Op, class... A, std::size_t... I>
@@ -91,8 +91,10 @@ Tensor elementwise(std::index_sequence<I...> seq, const A&... a) {
 namespace detail {
 template <class Op>
 struct tensor_apply<Op, tape_tag> {
+    /// The operands by value: a Tensor that only this op holds (a temporary) may be folded into
+    /// the op's statement.
     template <class... A>
-    static Tensor call(const A&... a) {
+    static Tensor call(A... a) {
         static_assert(((tensor_like<A> || arithmetic<A> || is_rational_v<A>) && ...),
                       "etgrad: an op on Tensors takes Tensors and numbers (and compile-time constants such as 2_c); "
                       "to combine Tensors with variables, evaluate the expression at Tensor bindings: f(x = t)");

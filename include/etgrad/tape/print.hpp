@@ -71,7 +71,7 @@ inline std::ostream& operator<<(std::ostream& os, const Tensor& t) {
         body += "]";
     }
     os << "tensor(" << body;
-    if (p->grad_fn) os << ", grad_fn=<" << p->grad_fn->name << ">";
+    if (p->name) os << ", grad_fn=<" << p->name << ">";
     else if (p->requires_grad) os << ", requires_grad=True";
     return os << ")";
 }

@@ -9,7 +9,7 @@
 
 #include <etgrad/core/expression.hpp>
 #include <etgrad/math/sum.hpp>
-#include <etgrad/tape/arena.hpp>
+#include <etgrad/tape/state.hpp>
 #include <etgrad/tape/nodes.hpp>
 #include <etgrad/tape/records.hpp>
 #include <etgrad/tape/tensor.hpp>
@@ -69,49 +69,107 @@ Shape broadcast(const tape_operand (&v)[N]) {
     return out;
 }
 
-/// A scalar result without history.
-inline Tensor plain_scalar(double y) {
-    Impl* out = state().new_impl();
+/// A result without history (nothing active, or not recording).
+inline Tensor plain_scalar(ThreadState& s, double y) {
+    Impl* out = make_impl(s, Shape::scalar(), false);
     out->local = y;
     return tensor_access::adopt(out);
 }
-/// Unrolled by hand: constant indices let the compiler keep the operand arrays in registers.
-template <std::size_t N, std::size_t... I>
-[[gnu::always_inline]] inline void fill_scalar_inputs(ScalarInput* in, Impl* const (&impls)[N], const bool (&mask)[N],
-                                                      const double (&partials)[N], std::index_sequence<I...>) {
-    ((mask[I] ? (++impls[I]->refs, void(*in++ = {impls[I], partials[I]})) : void()), ...);
+
+/// Whether a record can be folded into the statement that uses it: only this op holds it (an
+/// rvalue, passed on by value) and its statement is the last one on the tape.
+inline bool foldable(const ThreadState& s, const Impl* t) noexcept {
+    return t->refs == 1 && t->role == Role::statement && t->epoch == s.epoch && t->rec_end == s.last_end &&
+           !t->retains_grad && t->node == nullptr && !(stmt::trailer(t->rec_end) & stmt::freed);
 }
-/// A scalar result with history: a scalar node with the active operands and their partials,
-/// its output record beside it. Inlined into its caller, so that the operand arrays stay in
-/// registers: read back from the stack after the node's stores, they stalled on 4 KiB aliasing
-/// with the arena for some stack placements (up to 1.5x slower per process, by ASLR's draw).
+
+/// A statement's (partial, index) pairs before it is written: room for the pairs of folded
+/// statements (each no longer than fold_limit) and one pair per operand.
 template <std::size_t N>
-[[gnu::always_inline]] inline Tensor scalar_result(const char* name, double y, Impl* const (&impls)[N], const bool (&mask)[N],
-                     const double (&partials)[N], int n_active) {
-    Node* node = make_scalar_node(name, n_active);
-    fill_scalar_inputs(node->scalar_inputs(), impls, mask, partials, std::make_index_sequence<N>{});
-    node->output()->local = y;
-    return tensor_access::adopt(node->output());
+struct pending_pairs {
+    static constexpr std::uint32_t fold_limit = 64;
+    double partial[fold_limit + N];
+    std::uint32_t index[fold_limit + N];
+    std::uint32_t n = 0;
+};
+
+/// A scalar op's statement: its active operands' (partial, index) pairs, one trailer. An operand
+/// that is a temporary whose statement was the last one written (`sin(x)` in `w * sin(x)`) is
+/// folded in: its statement is taken off the tape and its pairs enter this one, times this op's
+/// partial, so that `x + w * sin(x)` is one statement with three pairs, as an expression-template
+/// tape records it. The folded record becomes the result's.
+template <std::size_t N>
+[[gnu::always_inline]] inline Tensor scalar_statement(ThreadState& s, const char* name, double y,
+                                                      Impl* const (&impls)[N], const bool (&active)[N],
+                                                      const double (&partials)[N]) {
+    pending_pairs<N> p;
+    Impl* reuse = nullptr;
+    bool folded[N]{};
+    for (;;) {  // the last statement first: each fold uncovers the one before
+        std::size_t pick = N;
+        for (std::size_t i = 0; i < N; ++i)
+            if (active[i] && !folded[i] && foldable(s, impls[i])) {
+                pick = i;
+                break;
+            }
+        if (pick == N) break;
+        Impl* t = impls[pick];
+        const std::uint32_t tr = stmt::trailer(t->rec_end);
+        const std::uint32_t n = tr & stmt::count_mask;
+        if ((tr & stmt::kind_mask) != stmt::scalar || p.n + n > p.fold_limit) break;
+        const std::size_t bytes = stmt::bytes(tr);
+        const char* pair = t->rec_end - bytes;
+        for (std::uint32_t k = 0; k < n; ++k, pair += stmt::pair_bytes) {
+            p.partial[p.n] = stmt::partial(pair) * partials[pick];
+            p.index[p.n++] = stmt::index(pair);
+        }
+        s.tape.pop(bytes);
+        --s.count;
+        --s.live;
+        s.last_end = s.count ? s.tape.cursor : nullptr;
+        t->epoch = 0;  // its statement is gone: its record no longer counts
+        folded[pick] = true;
+        if (!reuse) reuse = t;
+    }
+    for (std::size_t i = 0; i < N; ++i)
+        if (active[i] && !folded[i]) {
+            p.partial[p.n] = partials[i];
+            p.index[p.n++] = operand_index(s, impls[i]);
+        }
+    const std::uint32_t head = stmt::scalar | p.n;
+    const std::size_t bytes = stmt::bytes(head);
+    char* at = s.tape.room(bytes);
+    for (std::uint32_t k = 0; k < p.n; ++k) stmt::write_pair(at + k * stmt::pair_bytes, p.partial[k], p.index[k]);
+    char* end = at + bytes;
+    stmt::set_trailer(end, head);
+    s.tape.cursor = end;
+    const std::uint32_t i = add_statement(s, end);
+    Impl* out = reuse;
+    if (out) ++out->refs;  // the folded temporary's holder lets go of it when this op returns
+    else out = make_impl(s, Shape::scalar(), false);
+    out->local = y;
+    attach(s, out, name, i, end);
+    return tensor_access::adopt(out);
 }
 
 /// The scalar case of record() (a static statement on scalar tensors): no shapes, no loops.
 template <std::size_t N, class Fn>
 Tensor record_scalar(const char* name, const tape_operand (&v)[N], Fn fn) {
+    ThreadState& s = state();
     double values[N]{};
     double partials[N]{};
     bool mask[N]{};
     Impl* impls[N]{};
-    int n_active = 0;
-    const bool recording = grad_enabled();
+    bool any = false;
     for (std::size_t i = 0; i < N; ++i) {
         values[i] = v[i].data ? v[i].data[0] : v[i].number;
-        mask[i] = recording && v[i].active();
+        mask[i] = s.grad_enabled && v[i].active();
         impls[i] = v[i].impl;
-        n_active += mask[i];
+        any = any || mask[i];
     }
     const double y = fn(values, partials, mask);
-    if (n_active == 0) return plain_scalar(y);
-    return scalar_result(name, y, impls, mask, partials, n_active);
+    if (!any) return plain_scalar(s, y);
+    return scalar_statement(s, name, y, impls, mask, partials);
 }
 
 template <std::size_t N, class Fn>
@@ -126,25 +184,26 @@ Tensor record(const char* name, const tape_operand (&v)[N], Fn fn, bool mean = f
     bool mask[N];
     const bool recording = grad_enabled();
     for (std::size_t i = 0; i < N; ++i) {
-        mask[i] = recording && v[i].active();
+        mask[i] = recording && v[i].active();  // NOLINT
         if (mask[i]) active[n_active++] = int(i);
     }
     const Shape out_shape = mean ? Shape::scalar() : bshape;
-    Impl* out = make_impl(out_shape, false);  // every element is written below
+    ThreadState& s = state();
+    std::uint32_t index[N > 0 ? N : 1]{};
+    for (int j = 0; j < n_active; ++j) index[j] = operand_index(s, v[active[j]].impl);  // before the node's statement
+    Impl* out = make_impl(s, out_shape, false);  // every element is written below
     Tensor result = tensor_access::adopt(out);
     Node* node = nullptr;
+    std::uint32_t node_index = 0;
+    char* node_end = nullptr;
     if (n_active > 0) {
-        node = make_node(name, out_shape, n_active, E);
+        node = make_node(s, out_shape, n_active, E, &node_index, &node_end);
         node->kind = mean ? Kind::mean_elementwise : Kind::elementwise;
-        node->ext()->elem_rows = R;
-        node->ext()->elem_cols = C;
-        for (int j = 0; j < n_active; ++j) {
-            Input& in = node->inputs()[j];
-            in.impl = v[active[j]].impl;
-            retain(in.impl);
-            in.rows = v[active[j]].shape.rows();
-            in.cols = v[active[j]].shape.cols();
-        }
+        node->elem_rows = R;
+        node->elem_cols = C;
+        for (int j = 0; j < n_active; ++j) set_input(s, node, j, v[active[j]].impl, index[j]);
+        attach(s, out, name, node_index, node_end);
+        out->node = node;
     }
     double values[N > 0 ? N : 1]{};
     double partials[N > 0 ? N : 1]{};
@@ -160,7 +219,7 @@ Tensor record(const char* name, const tape_operand (&v)[N], Fn fn, bool mean = f
         else contiguous = false;
     }
     double* partial_out[N > 0 ? N : 1]{};  // by operand (null: inactive)
-    for (int j = 0; j < n_active; ++j) partial_out[active[j]] = node->inputs()[j].partial;
+    for (int j = 0; j < n_active; ++j) partial_out[active[j]] = node->inputs[j].partial;
     auto element = [&](std::int64_t k) {
         const double y = fn(values, partials, mask);
         if (mean) total.add(y);
@@ -182,11 +241,6 @@ Tensor record(const char* name, const tape_operand (&v)[N], Fn fn, bool mean = f
             }
     }
     if (mean) out->data[0] = total.total() * scale;
-    if (node) {
-        out->requires_grad = true;
-        out->grad_fn = node;  // the node's initial ref
-        node->ext()->output = out;
-    }
     return result;
 }
 

@@ -1,8 +1,9 @@
-/// @file records.hpp  What the tape stores: a tensor's record (Impl), a recorded op (Node) with
-/// its input edges and partials, and the shapes of rank 0, 1 and 2; with the errors the tape
-/// throws.
+/// @file records.hpp  What the tape stores and what a Tensor points to: a tensor's record (Impl),
+/// a general node for ops on whole tensors (Node, with its input edges), the shapes of rank 0, 1
+/// and 2, the layout of a statement on the flat tape, and the errors the tape throws.
 #pragma once
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -44,23 +45,40 @@ struct Shape {
 };
 
 struct Node;
+struct ThreadState;
 
-/// A tensor's record: value storage (inline for scalars), autograd flags, gradient, grad_fn.
-/// The output of a scalar op is co-allocated with its node in the arena (its grad_fn is a
-/// scalar node); every other record comes from the per-thread pool.
-/// 64 bytes.
-struct Impl {  // what backward touches first, the shape last
-    int refs = 1;
+/// What a record is to the tape.
+enum class Role : std::uint8_t {
+    plain,      // no history: a leaf (requiring grad or not), or a result made without recording
+    statement,  // the output of a recorded op: a scalar statement or a general node
+};
+
+/// A tensor's record: its value (inline for one element), autograd flags, gradient, and where
+/// its history is on its thread's tape. Records come from a per-thread pool; a Tensor is a
+/// counted pointer to one (copies share it, as Python names do).
+struct Impl {
+    int refs = 1;       // handles (and the tape's registrations, edges and gradients)
+    int view_refs = 0;  // detached views of its storage: they keep the storage, not the history
+    Role role = Role::plain;
     bool requires_grad = false;
-    bool is_view = false;  // its storage is owner's (detach)
+    bool is_view = false;       // its storage is owner's (detach)
+    bool retains_grad = false;  // retain_grad() was called (a non-leaf)
+    std::uint32_t index = 0;    // role statement: its statement; a leaf: its registration (in epoch)
+    std::uint32_t slot = 0;     // a leaf: its registration's entry in the leaf table (in epoch)
+    std::uint32_t block = 0;    // role statement: the tape block holding its statement
+    std::uint32_t version = 0;  // bumped by in-place changes (the storage owner's counts)
+    std::uint64_t epoch = 0;    // the tape epoch of index, slot and block (0: none)
+    ThreadState* home = nullptr;  // the thread state whose pool and tape it belongs to
+    const char* name = nullptr;   // grad_fn's name (a non-leaf); kept after its graph is freed
+    char* rec_end = nullptr;      // role statement: the end of its statement on the tape
+    Node* node = nullptr;         // a general node's output: the node (valid in epoch)
     union {
-        Node* grad_fn = nullptr;  // a counted ref
-        Impl* next_free;          // the pool's free list, while dead
+        Impl* grad = nullptr;  // a counted ref
+        Impl* next_free;       // the pool's free list, while dead
     };
-    Impl* grad = nullptr;  // a counted ref
     union {
         double local = 0;
-        Impl* owner;  // is_view: the record whose storage this shares; a counted ref
+        Impl* owner;  // is_view: the record whose storage this shares (counted in view_refs)
     };
     double* data;  // &local, owned heap storage (numel > 1), or the owner's storage
     Shape shape;
@@ -69,23 +87,21 @@ struct Impl {  // what backward touches first, the shape last
 
     std::int64_t numel() const noexcept { return shape.numel(); }
     bool owns_heap() const noexcept { return data != &local && !is_view; }
+    bool is_leaf() const noexcept { return name == nullptr; }
+    Impl* storage_owner() noexcept { return is_view ? owner : this; }
 };
 
-/// One input edge of a general node: the input tensor (a counted ref) and dOut/dIn per element.
+/// One input edge of a general node: the input (a counted ref), where its adjoint goes (its
+/// tape index when recorded), dOut/dIn per element, and its 2-d shape for broadcasting.
 struct Input {
     Impl* impl = nullptr;
     double* partial = nullptr;
-    std::int64_t rows = 1, cols = 1;  // the input's 2-d shape, for broadcasting
-};
-
-/// One input edge of a scalar node: the input (a counted ref) and the partial, inline.
-struct ScalarInput {
-    Impl* impl;
-    double partial;
+    std::int64_t rows = 1, cols = 1;
+    std::uint32_t index = 0;    // the input's statement or leaf registration
+    std::uint32_t version = 0;  // its storage's version when recorded (matmul reads it back)
 };
 
 enum class Kind : std::uint8_t {
-    scalar,            // a scalar elementwise op: ScalarInputs, no NodeExt (the op-by-op hot path)
     elementwise,       // out[k] = f(inputs at k): partials per output element, broadcasting
     mean_elementwise,  // out = mean_k f(inputs at k) (losses on tensors): partials per element, / n
     reduce_all,        // sum or mean of every element
@@ -93,50 +109,64 @@ enum class Kind : std::uint8_t {
     matmul             // uses the saved inputs
 };
 
-/// What a node of a kind other than scalar also needs.
-struct NodeExt {
+/// An op on whole tensors, recorded as one statement of the tape that points to it; it lives
+/// in the tape's arena with its inputs, partials and (beyond one element) its adjoint.
+struct Node {
     Shape out_shape;
     std::int64_t elem_rows = 1, elem_cols = 1;  // the broadcast shape the partials are indexed by
     double scale = 1;
-    int axis = -1;
-    double* adj = nullptr;  // the output's adjoint: the node's adj_local for one element
-    Impl* output = nullptr;  // not counted
-};
-
-/// A recorded op (grad_fn): its partials are computed when it is recorded, by the op's rule.
-/// 32 bytes. In the arena a scalar node is followed by its output record and its ScalarInputs;
-/// any other node by its NodeExt, its Inputs, its partials and its adjoint.
-struct Node {
+    double* adj = nullptr;  // the output's adjoint (one element: &adj_local)
     double adj_local = 0;
-    const char* name = "";
-    Node* prev = nullptr;  // the node recorded before this one on the thread's tape
-    Kind kind = Kind::scalar;
-    bool freed = false;
-    bool touched = false;
-    bool orphaned = false;  // its output record (the only holder of a node) has died
-    bool retains_output_grad = false;  // retain_grad() was called on the output, which is alive
+    Input* inputs = nullptr;
+    int axis = -1;
+    Kind kind = Kind::elementwise;
     std::uint8_t n_in = 0;
-
-    NodeExt* ext() noexcept {  // kind != scalar
-        return reinterpret_cast<NodeExt*>(reinterpret_cast<char*>(this) + sizeof(Node));
-    }
-    Impl* output() noexcept;
-    ScalarInput* scalar_inputs() noexcept;  // kind == scalar
-    Input* inputs() noexcept;               // kind != scalar
-    std::int64_t numel() noexcept { return kind == Kind::scalar ? 1 : ext()->out_shape.numel(); }
-    double* adj() noexcept { return kind == Kind::scalar ? &adj_local : ext()->adj; }
+    bool retains = false;  // its output asked for retain_grad: backward reads adj after the pass
+    std::int64_t numel() const noexcept { return out_shape.numel(); }
 };
-static_assert(sizeof(Node) == 32 && sizeof(Impl) == 64 && sizeof(ScalarInput) == 16,
-              "the tape's records are laid out for these sizes (a scalar op: 96 bytes + 16 per input)");
-inline Impl* Node::output() noexcept {
-    return kind == Kind::scalar ? reinterpret_cast<Impl*>(reinterpret_cast<char*>(this) + sizeof(Node)) : ext()->output;
+
+/// The flat tape. Each statement takes one index (its adjoint's position) and is written as
+///   scalar:  n x (partial: double, input index: uint32), packed; padding; trailer
+///   leaf:    slot: uint32; trailer
+///   general: Node*; padding; trailer
+///   dead:    padding; trailer (a stand-in for history that was freed: backward through it throws)
+/// The 4-byte trailer ends every statement, so the reverse pass reads the tape backwards.
+namespace stmt {
+inline constexpr std::uint32_t count_mask = 0x00FFFFFFu;
+inline constexpr std::uint32_t max_pairs = count_mask;
+enum kind_bits : std::uint32_t { scalar = 0u << 24, leaf = 1u << 24, general = 2u << 24, dead = 3u << 24 };
+inline constexpr std::uint32_t kind_mask = 3u << 24;
+inline constexpr std::uint32_t freed = 1u << 26;     // backward without retain_graph went through it
+inline constexpr std::uint32_t has_impl = 1u << 27;  // its output record is alive
+inline constexpr std::size_t pair_bytes = 12;
+inline constexpr std::size_t bytes(std::uint32_t trailer) noexcept {
+    switch (trailer & kind_mask) {
+        case scalar: return ((trailer & count_mask) * pair_bytes + 4 + 7) & ~std::size_t{7};
+        case general: return 16;
+        default: return 8;
+    }
 }
-inline ScalarInput* Node::scalar_inputs() noexcept {
-    return reinterpret_cast<ScalarInput*>(reinterpret_cast<char*>(this) + sizeof(Node) + sizeof(Impl));
+inline std::uint32_t trailer(const char* end) noexcept {
+    std::uint32_t t;
+    std::memcpy(&t, end - 4, 4);
+    return t;
 }
-inline Input* Node::inputs() noexcept {
-    return reinterpret_cast<Input*>(reinterpret_cast<char*>(this) + sizeof(Node) + sizeof(NodeExt));
+inline void set_trailer(char* end, std::uint32_t t) noexcept { std::memcpy(end - 4, &t, 4); }
+inline double partial(const char* pair) noexcept {
+    double p;
+    std::memcpy(&p, pair, 8);
+    return p;
 }
+inline std::uint32_t index(const char* pair) noexcept {
+    std::uint32_t i;
+    std::memcpy(&i, pair + 8, 4);
+    return i;
+}
+inline void write_pair(char* at, double p, std::uint32_t i) noexcept {
+    std::memcpy(at, &p, 8);
+    std::memcpy(at + 8, &i, 4);
+}
+}  // namespace stmt
 
 }  // namespace detail
 }  // namespace etgrad

@@ -1,9 +1,13 @@
 /// @file reduce.hpp  sum, mean (all elements or along an axis), dot, matmul on tape tensors.
 #pragma once
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 
 #include <etgrad/math/sum.hpp>
+#include <etgrad/tape/nodes.hpp>
+#include <etgrad/tape/records.hpp>
+#include <etgrad/tape/state.hpp>
 #include <etgrad/tape/tensor.hpp>
 
 namespace etgrad {
@@ -14,28 +18,33 @@ inline Impl* checked(const Tensor& t, const char* what) {
     return tensor_access::impl(t);
 }
 
-/// Output tensor and, when recording, its node with the given inputs (no per-element partials).
+/// Output tensor and, when recording, its node with the given inputs (no per-element partials;
+/// an input that does not require grad is kept for its values, not differentiated).
 inline Tensor make_result(const Shape& shape, const char* name, Kind kind, std::initializer_list<Impl*> inputs,
                           Node** node_out) {
-    Impl* out = make_impl(shape, false);  // the callers write every element
-    Tensor result = tensor_access::adopt(out);
+    ThreadState& s = state();
     bool any = false;
     for (Impl* in : inputs) any = any || in->requires_grad;
+    const bool recording = any && s.grad_enabled;
+    std::uint32_t index[2]{no_index, no_index};
+    int k = 0;
+    if (recording)
+        for (Impl* in : inputs) index[k++] = in->requires_grad ? operand_index(s, in) : no_index;
+    Impl* out = make_impl(s, shape, false);  // the callers write every element
+    Tensor result = tensor_access::adopt(out);
     *node_out = nullptr;
-    if (any && grad_enabled()) {
-        Node* n = make_node(name, shape, int(inputs.size()), 0);
+    if (recording) {
+        std::uint32_t i = 0;
+        char* end = nullptr;
+        Node* n = make_node(s, shape, int(inputs.size()), 0, &i, &end);
         n->kind = kind;
-        int i = 0;
+        k = 0;
         for (Impl* in : inputs) {
-            n->inputs()[i].impl = in;
-            retain(in);
-            n->inputs()[i].rows = in->shape.rows();
-            n->inputs()[i].cols = in->shape.cols();
-            ++i;
+            set_input(s, n, k, in, index[k]);
+            ++k;
         }
-        out->requires_grad = true;
-        out->grad_fn = n;
-        n->ext()->output = out;
+        attach(s, out, name, i, end);
+        out->node = n;
         *node_out = n;
     }
     return result;
@@ -48,7 +57,7 @@ inline Tensor reduce_all(const Tensor& t, bool mean, const char* name) {
     const double s = pairwise_sum(x->data, x->numel());
     const double scale = mean ? 1.0 / double(x->numel()) : 1.0;
     tensor_access::impl(r)->data[0] = s * scale;
-    if (n) n->ext()->scale = scale;
+    if (n) n->scale = scale;
     return r;
 }
 
@@ -69,8 +78,8 @@ inline Tensor reduce_axis(const Tensor& t, int axis, bool mean, const char* name
     else  // along each row
         for (std::int64_t i = 0; i < R; ++i) o[i] = pairwise_sum(x->data + i * C, C) * scale;
     if (n) {
-        n->ext()->scale = scale;
-        n->ext()->axis = axis;
+        n->scale = scale;
+        n->axis = axis;
     }
     return r;
 }
@@ -119,10 +128,10 @@ inline Tensor matmul(const Tensor& a, const Tensor& b) {
     Node* n = nullptr;
     Tensor r = make_result(out, name, Kind::matmul, {A, B}, &n);
     if (n) {
-        n->inputs()[0].rows = R;
-        n->inputs()[0].cols = M;
-        n->inputs()[1].rows = M;
-        n->inputs()[1].cols = P;
+        n->inputs[0].rows = R;
+        n->inputs[0].cols = M;
+        n->inputs[1].rows = M;
+        n->inputs[1].cols = P;
     }
     double* o = tensor_access::impl(r)->data;
     for (std::int64_t i = 0; i < R; ++i)

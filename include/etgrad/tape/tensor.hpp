@@ -8,9 +8,9 @@
 #include <vector>
 
 #include <etgrad/core/expression.hpp>
-#include <etgrad/tape/arena.hpp>
 #include <etgrad/tape/nodes.hpp>
 #include <etgrad/tape/records.hpp>
+#include <etgrad/tape/state.hpp>
 
 namespace etgrad {
 
@@ -34,7 +34,7 @@ struct tensor_access;
 /// Inside its scope no op is recorded (RAII, nestable, per thread), like torch.no_grad().
 class no_grad_guard {
   public:
-    no_grad_guard() noexcept : previous_(detail::state().grad_enabled) { detail::state().grad_enabled = false; }
+    no_grad_guard() : previous_(detail::state().grad_enabled) { detail::state().grad_enabled = false; }
     ~no_grad_guard() { detail::state().grad_enabled = previous_; }
     no_grad_guard(const no_grad_guard&) = delete;
     no_grad_guard& operator=(const no_grad_guard&) = delete;
@@ -44,20 +44,22 @@ class no_grad_guard {
 };
 
 /// A handle to a tensor of rank 0, 1 or 2 (double storage) with PyTorch's autograd semantics.
-/// Copies share the tensor, as Python names do.
+/// Copies share the tensor, as Python names do. A tensor belongs to the thread that made it:
+/// copying it, recording with it or calling backward on another thread throws autograd_error
+/// (reading its values with item() or to_vector() is allowed; a handle may also die anywhere).
 class Tensor {
   public:
     Tensor() noexcept = default;
     /// A scalar leaf from a number, so that generic code reads `T x = 1.0;` with T = Tensor.
     template <class V>
         requires arithmetic<V>
-    Tensor(V v) : p_(detail::make_impl(detail::Shape::scalar())) {  // NOLINT: implicit on purpose
+    Tensor(V v) : p_(detail::make_impl(detail::Shape::scalar(), false)) {  // NOLINT: implicit on purpose
         p_->data[0] = double(v);
     }
-    Tensor(const Tensor& o) noexcept : p_(o.p_) { detail::retain(p_); }
+    Tensor(const Tensor& o) : p_(o.p_) { share(p_); }
     Tensor(Tensor&& o) noexcept : p_(o.p_) { o.p_ = nullptr; }
-    Tensor& operator=(const Tensor& o) noexcept {
-        detail::retain(o.p_);
+    Tensor& operator=(const Tensor& o) {
+        share(o.p_);
         detail::release(p_);
         p_ = o.p_;
         return *this;
@@ -92,27 +94,27 @@ class Tensor {
     std::int64_t numel() const { return defined() ? p_->numel() : 0; }
     int dim() const { return defined() ? p_->shape.rank : 0; }
     bool requires_grad() const noexcept { return p_ && p_->requires_grad; }
-    bool is_leaf() const noexcept { return p_ && p_->grad_fn == nullptr; }
+    bool is_leaf() const noexcept { return p_ && p_->is_leaf(); }
     /// The grad_fn's name ("MulBackward0"), or "" for a leaf.
-    std::string grad_fn() const { return p_ && p_->grad_fn ? p_->grad_fn->name : ""; }
+    std::string grad_fn() const { return p_ && p_->name ? p_->name : ""; }
 
     /// The accumulated gradient, as a handle sharing its storage (so `x.grad().zero_()` persists);
     /// undefined unless this is a leaf that requires grad, or retain_grad() was called.
     Tensor grad() const {
         if (!p_ || !p_->grad) return Tensor{};
-        detail::retain(p_->grad);
+        share(p_->grad);
         return Tensor(p_->grad);
     }
-    /// Fills with zeros in place.
+    /// Fills with zeros in place (refused on a leaf that requires grad while recording).
     Tensor& zero_() {
-        check_defined("zero_()");
+        check_in_place("zero_()");
         for (std::int64_t k = 0; k < p_->numel(); ++k) p_->data[k] = 0;
         return *this;
     }
     /// Starts or stops recording ops on this leaf, in place.
     Tensor& requires_grad_(bool on = true) {
-        check_defined("requires_grad_()");
-        if (p_->grad_fn && !on)
+        check_owned("requires_grad_()");
+        if (!p_->is_leaf() && !on)
             throw autograd_error(
                 "you can only change requires_grad flags of leaf variables. If you want to use a computed variable "
                 "in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
@@ -121,21 +123,25 @@ class Tensor {
     }
     /// A new leaf sharing this tensor's storage, with no history.
     Tensor detach() const {
-        check_defined("detach()");
-        detail::Impl* d = detail::state().new_impl();
+        check_owned("detach()");
+        detail::Impl* owner = p_->storage_owner();
+        detail::Impl* d = detail::make_impl(*p_->home, detail::Shape::scalar());
         d->shape = p_->shape;
-        d->data = p_->data;
+        d->data = owner->data;
         d->is_view = true;
-        d->owner = p_;
-        detail::retain(p_);
+        d->owner = owner;
+        ++owner->view_refs;
         return Tensor(d);
     }
     /// Makes this non-leaf keep its gradient in grad() at the next backward.
     void retain_grad() {
-        check_defined("retain_grad()");
+        check_owned("retain_grad()");
         if (!p_->requires_grad)
             throw autograd_error("can't retain_grad on Tensor that has requires_grad=False");
-        if (p_->grad_fn) p_->grad_fn->retains_output_grad = true;
+        if (p_->is_leaf() || p_->retains_grad) return;
+        p_->home->retaining.push_back(p_);
+        p_->retains_grad = true;
+        if (p_->node && p_->epoch == p_->home->epoch) p_->node->retains = true;
     }
 
     void backward() { run_backward(nullptr, false); }
@@ -143,15 +149,36 @@ class Tensor {
     void backward(const Tensor& gradient) { run_backward(&gradient, false); }
     void backward(const Tensor& gradient, retain_graph_t) { run_backward(&gradient, true); }
 
-    /// The elements, row-major (null for an undefined Tensor).
+    /// The elements, row-major (null for an undefined Tensor). The writable pointer counts as an
+    /// in-place change: a graph that saved this tensor refuses backward afterwards.
     const double* data() const noexcept { return p_ ? p_->data : nullptr; }
-    double* data() noexcept { return p_ ? p_->data : nullptr; }
+    double* data() noexcept {
+        if (!p_) return nullptr;
+        ++p_->storage_owner()->version;
+        return p_->data;
+    }
 
   private:
     friend struct detail::tensor_access;
     explicit Tensor(detail::Impl* adopt) noexcept : p_(adopt) {}
     void check_defined(const char* what) const {
         if (!p_) throw autograd_error(std::string("Tensor::") + what + " on an undefined Tensor");
+    }
+    void check_owned(const char* what) const {
+        check_defined(what);
+        if (p_->home != detail::tls_state) throw autograd_error(detail::cross_thread_message());
+    }
+    void check_in_place(const char* what) const {
+        check_owned(what);
+        if (p_->is_leaf() && p_->requires_grad && p_->home->grad_enabled)
+            throw autograd_error("a leaf Variable that requires grad is being used in an in-place operation.");
+        ++p_->storage_owner()->version;
+    }
+    static void share(detail::Impl* p) {
+        if (!p) return;
+        if (p->home != detail::tls_state) [[unlikely]]
+            throw autograd_error(detail::cross_thread_message());
+        ++p->refs;
     }
     void run_backward(const Tensor* gradient, bool retain);
 

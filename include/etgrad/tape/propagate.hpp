@@ -1,0 +1,125 @@
+/// @file propagate.hpp  The reverse step of a general node (an op on whole tensors): its
+/// output's adjoint times its partials, added into each input's adjoint with broadcasting undone.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+#include <etgrad/tape/nodes.hpp>
+#include <etgrad/tape/records.hpp>
+#include <etgrad/tape/state.hpp>
+
+namespace etgrad::detail {
+
+inline const char* freed_graph_message() {
+    return "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+           "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+           "autograd.grad(). Specify retain_graph=True (t.backward(etgrad::retain_graph)) if you need to backward "
+           "through the graph a second time or if you need to access saved tensors after calling backward.";
+}
+
+/// A leaf's registration by its index (registrations are in index order).
+inline LeafSlot& leaf_slot_at(ThreadState& s, std::uint32_t index) noexcept {
+    auto it = std::lower_bound(s.leaves.begin(), s.leaves.end(), index,
+                               [](const LeafSlot& l, std::uint32_t i) { return l.index < i; });
+    return *it;
+}
+
+/// Where a node adds into an input's adjoint: the tape's adjoint vector for one element, the
+/// input's node for a recorded tensor, a staging buffer for a leaf (committed after the pass);
+/// null for history that is gone (the pass throws when it reaches it).
+inline double* adjoint_target(ThreadState& s, const Input& in) {
+    const Impl* x = in.impl;
+    if (x->numel() == 1) return &s.adj[in.index];
+    if (x->role == Role::statement) return x->epoch == s.epoch ? x->node->adj : nullptr;
+    if (x->epoch != s.epoch) return nullptr;
+    LeafSlot& slot = leaf_slot_at(s, in.index);
+    if (!slot.stage) {
+        const std::size_t n = std::size_t(x->numel());
+        slot.stage = static_cast<double*>(s.arena.alloc(n * sizeof(double)));
+        std::fill(slot.stage, slot.stage + n, 0.0);
+    }
+    return slot.stage;
+}
+
+[[noreturn]] inline void modified_in_place(const Input& in) {
+    throw autograd_error("one of the variables needed for gradient computation has been modified by an inplace "
+                         "operation: a tensor of shape " +
+                         in.impl->shape.str() + " is at version " + std::to_string(in.impl->storage_owner()->version) +
+                         "; expected version " + std::to_string(in.version) + " instead.");
+}
+
+/// Adds the node's adjoint (`adj`) times its partials into its inputs' adjoints, marking each
+/// input reached; `low` follows the lowest index reached.
+[[gnu::noinline]] inline void propagate_general(ThreadState& s, Node* n, const double* adj, std::uint32_t& low) {
+    if (n->kind == Kind::matmul)  // the only node that reads its inputs' values back
+        for (int i = 0; i < n->n_in; ++i)
+            if (n->inputs[i].impl->storage_owner()->version != n->inputs[i].version) modified_in_place(n->inputs[i]);
+    const std::int64_t m = n->numel();
+    for (int i = 0; i < n->n_in; ++i) {
+        Input& in = n->inputs[i];
+        if (in.index == no_index) continue;
+        s.reached[in.index] = 1;
+        low = std::min(low, in.index);
+        double* target = adjoint_target(s, in);
+        if (!target) continue;
+        const Impl* x = in.impl;
+        switch (n->kind) {
+            case Kind::elementwise:
+                if (m == 1) {
+                    target[0] += in.partial[0] * adj[0];
+                } else {
+                    const std::int64_t R = n->out_shape.rows(), C = n->out_shape.cols();
+                    for (std::int64_t r = 0; r < R; ++r)
+                        for (std::int64_t c = 0; c < C; ++c) {
+                            const std::int64_t k = r * C + c;
+                            const std::int64_t j = (in.rows == 1 ? 0 : r) * in.cols + (in.cols == 1 ? 0 : c);
+                            target[j] += in.partial[k] * adj[k];
+                        }
+                }
+                break;
+            case Kind::mean_elementwise: {
+                const std::int64_t R = n->elem_rows, C = n->elem_cols;
+                for (std::int64_t r = 0; r < R; ++r)
+                    for (std::int64_t c = 0; c < C; ++c) {
+                        const std::int64_t j = (in.rows == 1 ? 0 : r) * in.cols + (in.cols == 1 ? 0 : c);
+                        target[j] += in.partial[r * C + c] * adj[0];
+                    }
+                break;
+            }
+            case Kind::reduce_all:
+                for (std::int64_t j = 0; j < x->numel(); ++j) target[j] += n->scale * adj[0];
+                break;
+            case Kind::reduce_axis: {
+                const std::int64_t R = x->shape.rows(), C = x->shape.cols();
+                for (std::int64_t r = 0; r < R; ++r)
+                    for (std::int64_t c = 0; c < C; ++c) target[r * C + c] += n->scale * adj[n->axis == 0 ? c : r];
+                break;
+            }
+            case Kind::matmul: {
+                // out (R x P) = A (R x M) B (M x P): dA = adj B^T, dB = A^T adj
+                const Input* io = n->inputs;
+                const double* A = io[0].impl->data;
+                const double* B = io[1].impl->data;
+                const std::int64_t R = io[0].rows, M = io[0].cols, P = io[1].cols;
+                if (i == 0) {
+                    for (std::int64_t r = 0; r < R; ++r)
+                        for (std::int64_t k = 0; k < M; ++k) {
+                            double acc = 0;
+                            for (std::int64_t p = 0; p < P; ++p) acc += adj[r * P + p] * B[k * P + p];
+                            target[r * M + k] += acc;
+                        }
+                } else {  // row by row through A (a long (N, d) matrix is read once, in order)
+                    for (std::int64_t r = 0; r < R; ++r)
+                        for (std::int64_t k = 0; k < M; ++k) {
+                            const double a = A[r * M + k];
+                            for (std::int64_t p = 0; p < P; ++p) target[k * P + p] += a * adj[r * P + p];
+                        }
+                }
+                break;
+            }
+        }
+    }
+}
+
+}  // namespace etgrad::detail
