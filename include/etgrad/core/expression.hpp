@@ -179,7 +179,7 @@ struct tape_tag_for {
 template <class Op, class Tag = tape_tag>
 struct tensor_apply {
     template <class... A>
-    static constexpr auto call(A...) {
+    static constexpr auto call(A&&...) {
         static_assert(always_false<A...>, "etgrad: an op applied to a Tensor needs #include <etgrad/tape.hpp>");
     }
 };
@@ -196,16 +196,16 @@ struct tensor_evaluate {
 
 /// Apply an op: to numbers it computes the value, to tensors it records on the tape, and to
 /// expressions it builds a node.
-/// Operands come by value: an op function passes its own (`apply<f_op>(std::move(a))`), so
-/// that the tape can fold a temporary Tensor into the op's statement.
+/// An op function passes its own by-value operands on as rvalues (`apply<f_op>(std::move(a))`):
+/// the tape may then fold a temporary Tensor into the op's statement. An lvalue is never folded.
 template <class Op, class... A>
-constexpr auto apply(A... a) {
-    if constexpr ((arithmetic<A> && ...))
+constexpr auto apply(A&&... a) {
+    if constexpr ((arithmetic<std::remove_cvref_t<A>> && ...))
         return Op::value(a...);
-    else if constexpr ((tensor_like<A> || ...))
-        return detail::tensor_apply<Op>::call(std::move(a)...);
+    else if constexpr ((tensor_like<std::remove_cvref_t<A>> || ...))
+        return detail::tensor_apply<Op>::call(std::forward<A>(a)...);
     else
-        return node<Op, detail::expr_t<A>...>(detail::as_expr(a)...);
+        return node<Op, detail::expr_t<std::remove_cvref_t<A>>...>(detail::as_expr(a)...);
 }
 
 /// `wrt(w, b)`: the variables to differentiate with respect to.

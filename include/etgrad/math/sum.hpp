@@ -10,13 +10,14 @@ namespace etgrad::detail {
 /// partial sums, larger ranges are split in halves.
 template <class T>
 T pairwise_sum(const T* x, std::int64_t n, std::int64_t stride = 1) noexcept {
-    if (n <= 128) {
+    if (n <= 128) {  // unsigned indices: g++ -O3 otherwise warns of an overflow that cannot happen
+        const std::size_t m = std::size_t(n), s = std::size_t(stride);
         T acc[8] = {};
-        std::int64_t i = 0;
-        for (; i + 8 <= n; i += 8)
-            for (int l = 0; l < 8; ++l) acc[l] += x[(i + l) * stride];
+        std::size_t i = 0;
+        for (; i + 8 <= m; i += 8)
+            for (std::size_t l = 0; l < 8; ++l) acc[l] += x[(i + l) * s];
         T tail = 0;
-        for (; i < n; ++i) tail += x[i * stride];
+        for (; i < m; ++i) tail += x[i * s];
         return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail;
     }
     const std::int64_t half = (n / 2 + 7) / 8 * 8;  // a multiple of 8: the blocks stay full

@@ -33,8 +33,9 @@ class backward_pass {
             s_.reached.resize(s_.count, 0);
         }
         low_ = r;
-        done_ = r + 1;  // nothing processed yet
+        done_ = 0;  // every statement reached was processed, unless the pass fails
         s_.in_backward = true;
+        s_.last_impl = nullptr;  // a statement backward went through is not extended
         try {
             double* out = root_->numel() == 1 ? &s_.adj[r] : root_->node->adj;
             for (std::int64_t k = 0; k < root_->numel(); ++k) out[k] += seed ? seed[k] : 1.0;
@@ -78,70 +79,127 @@ class backward_pass {
     }
 
     void sweep() {
-        double* adj = s_.adj.data();
-        unsigned char* reached = s_.reached.data();
-        walk([&](std::uint32_t i, char* e, std::uint32_t t, std::size_t bytes) {
-            if (!reached[i]) return true;
-            if (t & stmt::freed) throw autograd_error(freed_graph_message());
-            const std::uint32_t kind = t & stmt::kind_mask;
-            if (kind == stmt::scalar) {  // the hot path: one tight loop over (partial, index) pairs
-                const double a = adj[i];
-                const char* pair = e - bytes;
-                for (std::uint32_t k = 0, n = t & stmt::count_mask; k < n; ++k, pair += stmt::pair_bytes) {
-                    const std::uint32_t j = stmt::index(pair);
-                    adj[j] += a * stmt::partial(pair);
-                    reached[j] = 1;
-                    low_ = j < low_ ? j : low_;
+        double* const adj = s_.adj.data();
+        unsigned char* const reached = s_.reached.data();
+        const std::uint32_t freed = retain_ ? 0 : stmt::freed;
+        std::uint32_t i = root_->index;
+        char* e = root_->rec_end;
+        std::uint32_t b = root_->block;
+        std::uint32_t low = low_;
+        std::size_t freed_records = 0;
+        for (;;) {
+            const std::uint32_t t = stmt::trailer(e);
+            std::size_t bytes;
+            if ((t & stmt::kind_mask) == stmt::scalar) {
+                const std::uint32_t n = t & stmt::count_mask;
+                bytes = (n * stmt::pair_bytes + 4 + 7) & ~std::size_t{7};
+                if (reached[i]) {
+                    if (t & stmt::freed) {
+                        low_ = low;
+                        fail(i);
+                    }
+                    // the hot path: one tight loop over (partial, index) pairs
+                    const double a = adj[i];
+                    const char* pair = e - bytes;
+                    for (std::uint32_t k = 0; k < n; ++k, pair += stmt::pair_bytes) {
+                        const std::uint32_t j = stmt::index(pair);
+                        adj[j] += a * stmt::partial(pair);
+                        reached[j] = 1;
+                        low = j < low ? j : low;
+                    }
+                    stmt::set_trailer(e, t | freed);
+                    freed_records += (t & stmt::has_impl) && freed;
                 }
-            } else if (kind == stmt::general) {
-                Node* n;
-                std::memcpy(&n, e - 16, sizeof n);
-                propagate_general(s_, n, n->numel() == 1 ? &adj[i] : n->adj, low_);
-                adj = s_.adj.data();
-                if (n->numel() > 1 && !n->retains) std::fill(n->adj, n->adj + n->numel(), 0.0);
+            } else {
+                bytes = stmt::bytes(t);
+                if (reached[i]) {
+                    low_ = low;
+                    other(i, e, t);
+                    low = low_;
+                    if (freed && (t & stmt::kind_mask) != stmt::leaf) {
+                        stmt::set_trailer(e, t | freed);
+                        freed_records += (t & stmt::has_impl) != 0;
+                    }
+                }
             }
-            done_ = i;
-            if (!retain_ && kind != stmt::leaf) {
-                stmt::set_trailer(e, t | stmt::freed);
-                if (t & stmt::has_impl) ++freed_records_;
+            if (i <= low) break;
+            --i;
+            e -= bytes;
+            if (e == s_.tape.begin_of(b)) {
+                --b;
+                e = s_.tape.blocks[b].used_end;
             }
-            return true;
-        });
+        }
+        low_ = low;
+        freed_records_ = freed_records;
+    }
+
+    /// Every statement but a scalar one: a general node propagates, a leaf waits for commit().
+    [[gnu::noinline]] void other(std::uint32_t i, char* e, std::uint32_t t) {
+        if (t & stmt::freed) fail(i);
+        if ((t & stmt::kind_mask) == stmt::general) {
+            Node* n;
+            std::memcpy(&n, e - 16, sizeof n);
+            try {
+                propagate_general(s_, n, n->numel() == 1 ? &s_.adj[i] : n->adj, low_);
+            } catch (...) {
+                done_ = i + 1;  // not processed: its freed mark stays as it was
+                throw;
+            }
+            if (n->numel() > 1 && !n->retains) std::fill(n->adj, n->adj + n->numel(), 0.0);
+        }
+    }
+    /// Backward reached history that is gone; statements above i were processed.
+    [[noreturn, gnu::noinline]] void fail(std::uint32_t i) {
+        done_ = i + 1;
+        throw autograd_error(freed_graph_message());
     }
 
     /// Adds the staged gradients into leaves (and retaining records): allocations first, so that
     /// nothing is added unless everything can be.
     void commit() {
-        auto first = std::lower_bound(s_.leaves.begin(), s_.leaves.end(), low_,
-                                      [](const LeafSlot& l, std::uint32_t i) { return l.index < i; });
-        std::vector<LeafSlot*> leaves;
-        for (auto it = first; it != s_.leaves.end() && it->index <= root_->index; ++it)
-            if (s_.reached[it->index] && it->leaf->requires_grad) leaves.push_back(&*it);
-        std::vector<Impl*> retained;
-        for (Impl* p : s_.retaining)
-            if (p->epoch == s_.epoch && p->index >= low_ && p->index <= root_->index && s_.reached[p->index])
-                retained.push_back(p);
-        std::vector<Impl*> fresh;  // gradients to create
+        const std::uint32_t r = root_->index;
+        const auto first = std::lower_bound(s_.leaves.begin(), s_.leaves.end(), low_,
+                                            [](const LeafSlot& l, std::uint32_t i) { return l.index < i; });
+        auto leaf_reached = [&](const LeafSlot& l) {
+            return l.index <= r && s_.reached[l.index] && l.leaf->requires_grad;
+        };
+        auto retained_reached = [&](const Impl* p) {
+            return p->epoch == s_.epoch && p->index >= low_ && p->index <= r && s_.reached[p->index];
+        };
+        std::size_t missing = 0;  // gradients to create (a first backward)
+        for (auto it = first; it != s_.leaves.end(); ++it) missing += leaf_reached(*it) && !it->leaf->grad;
+        for (Impl* p : s_.retaining) missing += retained_reached(p) && !p->grad;
+        Impl* few[8];  // a first backward on a few leaves allocates no list
+        std::vector<Impl*> many;
+        Impl** fresh = few;
+        if (missing > 8) {
+            many.resize(missing);
+            fresh = many.data();
+        }
+        std::size_t made = 0;
         try {
-            for (LeafSlot* l : leaves)
-                if (!l->leaf->grad) fresh.push_back(make_impl(s_, l->leaf->shape));
-            for (Impl* p : retained)
-                if (!p->grad) fresh.push_back(make_impl(s_, p->shape));
+            for (auto it = first; it != s_.leaves.end() && made < missing; ++it)
+                if (leaf_reached(*it) && !it->leaf->grad) fresh[made++] = make_impl(s_, it->leaf->shape);
+            for (Impl* p : s_.retaining)
+                if (made < missing && retained_reached(p) && !p->grad) fresh[made++] = make_impl(s_, p->shape);
         } catch (...) {
-            for (Impl* g : fresh) release(g);
+            for (std::size_t k = 0; k < made; ++k) release(fresh[k]);
             throw;
         }
         // from here on nothing throws
         std::size_t f = 0;
-        for (LeafSlot* l : leaves) {
-            Impl* leaf = l->leaf;
+        for (auto it = first; it != s_.leaves.end(); ++it) {
+            if (!leaf_reached(*it)) continue;
+            Impl* leaf = it->leaf;
             if (!leaf->grad) leaf->grad = fresh[f++];
             double* g = leaf->grad->data;
-            if (leaf->numel() == 1) g[0] += s_.adj[l->index];
-            else if (l->stage)
-                for (std::int64_t k = 0; k < leaf->numel(); ++k) g[k] += l->stage[k];
+            if (leaf->numel() == 1) g[0] += s_.adj[it->index];
+            else if (it->stage)
+                for (std::int64_t k = 0; k < leaf->numel(); ++k) g[k] += it->stage[k];
         }
-        for (Impl* p : retained) {
+        for (Impl* p : s_.retaining) {
+            if (!retained_reached(p)) continue;
             if (!p->grad) p->grad = fresh[f++];
             double* g = p->grad->data;
             if (p->numel() == 1) g[0] += s_.adj[p->index];
@@ -172,8 +230,10 @@ class backward_pass {
         const std::uint32_t r = root_->index;
         std::fill(s_.adj.begin() + low_, s_.adj.begin() + r + 1, 0.0);
         std::fill(s_.reached.begin() + low_, s_.reached.begin() + r + 1, static_cast<unsigned char>(0));
-        for (LeafSlot& l : s_.leaves)
-            if (l.stage && l.index >= low_ && l.index <= r) std::fill(l.stage, l.stage + l.leaf->numel(), 0.0);
+        const auto first = std::lower_bound(s_.leaves.begin(), s_.leaves.end(), low_,
+                                            [](const LeafSlot& l, std::uint32_t i) { return l.index < i; });
+        for (auto it = first; it != s_.leaves.end() && it->index <= r; ++it)
+            if (it->stage) std::fill(it->stage, it->stage + it->leaf->numel(), 0.0);
         for (Impl* p : s_.retaining)
             if (p->epoch == s_.epoch && p->numel() > 1 && p->node && p->index >= low_ && p->index <= r)
                 std::fill(p->node->adj, p->node->adj + p->numel(), 0.0);

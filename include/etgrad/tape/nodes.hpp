@@ -31,25 +31,20 @@ inline const char* cross_thread_message() {
 }
 
 /// Drops every statement: the records of earlier epochs keep their values but lose their history.
-inline void reset_tape(ThreadState& s) noexcept {
+[[gnu::noinline]] inline void reset_tape(ThreadState& s) noexcept {
     s.count = 0;
     s.window = 0;
     s.live = 0;
     s.last_end = nullptr;
+    s.last_impl = nullptr;
     ++s.epoch;
     s.tape.reset();
-    std::vector<LeafSlot> leaves;
-    leaves.swap(s.leaves);
-    std::vector<Node*> nodes;
-    nodes.swap(s.nodes);
-    // count is 0: the releases below cannot start another reset
-    for (const LeafSlot& l : leaves) release(l.leaf);
-    for (Node* n : nodes)
+    // count is 0: the releases below cannot start another reset, nor touch these lists
+    for (const LeafSlot& l : s.leaves) release(l.leaf);
+    s.leaves.clear();
+    for (Node* n : s.nodes)
         for (int i = 0; i < n->n_in; ++i) release(std::exchange(n->inputs[i].impl, nullptr));
-    leaves.clear();
-    nodes.clear();
-    if (s.leaves.capacity() == 0) s.leaves.swap(leaves);  // keep the capacities
-    if (s.nodes.capacity() == 0) s.nodes.swap(nodes);
+    s.nodes.clear();
     s.arena.reset();
 }
 
@@ -62,8 +57,9 @@ inline void free_record(ThreadState& s, Impl* p) noexcept {
 inline void release_view(Impl* owner) noexcept;
 
 /// The last ref to a record went away, on its own thread.
-inline void destroy(Impl* p) noexcept {
+[[gnu::noinline]] inline void destroy_slow(Impl* p) noexcept {
     ThreadState& s = *p->home;
+    if (p == s.last_impl) s.last_impl = nullptr;
     if (p->role == Role::statement && p->epoch == s.epoch) {
         std::uint32_t t = stmt::trailer(p->rec_end);
         if (!(t & stmt::freed)) --s.live;
@@ -82,6 +78,21 @@ inline void destroy(Impl* p) noexcept {
     release(grad);  // a gradient has no gradient of its own
     if (owner) release_view(owner);  // a storage owner is never a view: no chain
     if (s.live == 0 && s.count != 0 && !s.in_backward) reset_tape(s);
+}
+/// The common case inline: a scalar op's record of this epoch, nothing else attached.
+[[gnu::always_inline]] inline void destroy(Impl* p) noexcept {
+    ThreadState& s = *p->home;
+    if (p->role == Role::statement && p->epoch == s.epoch && p->node == nullptr && p->grad == nullptr &&
+        !p->retains_grad && p->view_refs == 0 && p != s.last_impl) [[likely]] {
+        const std::uint32_t t = stmt::trailer(p->rec_end);
+        s.live -= !(t & stmt::freed);
+        stmt::set_trailer(p->rec_end, t & ~stmt::has_impl);
+        s.impls.put(p);
+        if (s.live == 0 && !s.in_backward) [[unlikely]]
+            reset_tape(s);
+        return;
+    }
+    destroy_slow(p);
 }
 inline void release_view(Impl* owner) noexcept {
     if (--owner->view_refs == 0 && owner->refs == 0) free_record(*owner->home, owner);
@@ -168,6 +179,7 @@ inline Impl* make_impl(const Shape& shape, bool zero = true) { return make_impl(
 inline std::uint32_t add_statement(ThreadState& s, char* end) {
     if (s.count == std::numeric_limits<std::uint32_t>::max()) tape_full();
     s.last_end = end;
+    s.last_impl = nullptr;
     return s.count++;
 }
 
@@ -196,16 +208,24 @@ inline std::uint32_t add_statement(ThreadState& s, char* end) {
     s.tape.cursor = at + 8;
     return add_statement(s, at + 8);
 }
+/// The index an active operand already has in this epoch, if it has one (false: it needs a
+/// registration, a stand-in, or belongs to another thread).
+[[gnu::always_inline]] inline bool known_index(const ThreadState& s, const Impl* p, std::uint32_t& index) noexcept {
+    if (p->home != &s || p->epoch != s.epoch) return false;
+    if (p->role == Role::plain && p->index < s.window) return false;
+    index = p->index;
+    return true;
+}
+[[gnu::noinline]] inline std::uint32_t new_operand_index(ThreadState& s, Impl* p) {
+    if (p->home != &s) throw autograd_error(cross_thread_message());
+    return p->role == Role::plain ? register_leaf(s, p) : dead_statement(s);
+}
 /// The index an active operand (a record that requires grad) is recorded under.
-inline std::uint32_t operand_index(ThreadState& s, Impl* p) {
-    if (p->home != &s) [[unlikely]]
-        throw autograd_error(cross_thread_message());
-    if (p->role == Role::plain) {
-        if (p->epoch == s.epoch && p->index >= s.window) return p->index;
-        return register_leaf(s, p);
-    }
-    if (p->epoch == s.epoch) return p->index;
-    return dead_statement(s);
+[[gnu::always_inline]] inline std::uint32_t operand_index(ThreadState& s, Impl* p) {
+    std::uint32_t i;
+    if (known_index(s, p, i)) [[likely]]
+        return i;
+    return new_operand_index(s, p);
 }
 
 /// Makes `out` the record of the statement just written (index i, ending at end).

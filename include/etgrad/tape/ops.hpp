@@ -58,9 +58,10 @@ void check_loss_shapes(const tape_operand (&v)[N]) {
 /// The op-by-op scalar path (every tensor operand has rank 0): no shapes, no loops. The value
 /// and the partials are computed before the node is made, so each operand is read once (no call
 /// in between) and a unary op's value and partial share work (sin and cos become one sincos).
-template <class Op, class... A, std::size_t... I>
+template <class Op, bool... Owned, class... A, std::size_t... I>
 [[gnu::always_inline]] inline Tensor scalar_elementwise(std::index_sequence<I...>, const A&... a) {
     constexpr std::size_t N = sizeof...(A);
+    constexpr bool owned[N] = {Owned...};
     ThreadState& s = state();
     Impl* const impls[N] = {scalar_impl(a)...};
     const bool mask[N] = {(s.grad_enabled && impls[I] && impls[I]->requires_grad)...};
@@ -70,12 +71,12 @@ template <class Op, class... A, std::size_t... I>
     double partial[N]{};
     if constexpr (N == 1) partial[0] = double(Op::template partial<0>(y, scalar_arg(a)...));
     else ((mask[I] ? void(partial[I] = double(Op::template partial<I>(y, scalar_arg(a)...))) : void()), ...);
-    return scalar_statement(s, grad_fn_of<Op, A...>(), y, impls, mask, partial);
+    return scalar_statement(s, grad_fn_of<Op, A...>(), y, impls, mask, partial, owned);
 }
 
+/// An op on tensors of any shape: one general node.
 template <class Op, class... A, std::size_t... I>
-Tensor elementwise(std::index_sequence<I...> seq, const A&... a) {
-    if ((is_scalar_operand(a) && ...)) return scalar_elementwise<Op>(seq, a...);
+[[gnu::noinline]] Tensor general_elementwise(std::index_sequence<I...>, const A&... a) {
     const tape_operand v[] = {operand_of(a)...};
     if constexpr (reduces_to_mean_v<Op>) check_loss_shapes(v);
     auto fn = [&a...](const double* x, double* part, const bool* mask) {
@@ -86,22 +87,41 @@ Tensor elementwise(std::index_sequence<I...> seq, const A&... a) {
     return record(grad_fn_of<Op, A...>(), v, fn, reduces_to_mean_v<Op>);
 }
 
+/// Owned: whether each operand came as an rvalue (a temporary this op may fold). The scalar
+/// path is inlined into the caller; tensors take the general one.
+template <class Op, bool... Owned, class... A, std::size_t... I>
+[[gnu::always_inline]] inline Tensor elementwise(std::index_sequence<I...> seq, const A&... a) {
+    if ((is_scalar_operand(a) && ...)) [[likely]]
+        return scalar_elementwise<Op, Owned...>(seq, a...);
+    return general_elementwise<Op>(seq, a...);
+}
+
 }  // namespace detail
 
 namespace detail {
 template <class Op>
 struct tensor_apply<Op, tape_tag> {
-    /// The operands by value: a Tensor that only this op holds (a temporary) may be folded into
-    /// the op's statement.
+    /// A Tensor passed as an rvalue that nothing else holds (a temporary) may be folded into the
+    /// op's statement.
     template <class... A>
-    static Tensor call(A... a) {
-        static_assert(((tensor_like<A> || arithmetic<A> || is_rational_v<A>) && ...),
+    static Tensor call(A&&... a) {
+        static_assert(((tensor_like<std::remove_cvref_t<A>> || arithmetic<std::remove_cvref_t<A>> ||
+                        is_rational_v<std::remove_cvref_t<A>>) &&
+                       ...),
                       "etgrad: an op on Tensors takes Tensors and numbers (and compile-time constants such as 2_c); "
                       "to combine Tensors with variables, evaluate the expression at Tensor bindings: f(x = t)");
-        return detail::elementwise<Op>(std::index_sequence_for<A...>{}, tape_value(a)...);
+        return detail::elementwise<Op, !std::is_lvalue_reference_v<A>...>(std::index_sequence_for<A...>{},
+                                                                          tape_value(own(std::forward<A>(a)))...);
     }
 
   private:
+    /// An rvalue is moved into a temporary of the call (its source is left empty, as after a
+    /// move); an lvalue is read where it is.
+    template <class A>
+    static decltype(auto) own(A&& a) {
+        if constexpr (std::is_lvalue_reference_v<A>) return static_cast<const std::remove_reference_t<A>&>(a);
+        else return std::remove_cvref_t<A>(std::move(a));
+    }
     /// A compile-time constant becomes its value (an integer stays an integer: pow(t, 2_c)
     /// multiplies); tensors and numbers pass through.
     template <class A>

@@ -76,79 +76,82 @@ inline Tensor plain_scalar(ThreadState& s, double y) {
     return tensor_access::adopt(out);
 }
 
-/// Whether a record can be folded into the statement that uses it: only this op holds it (an
-/// rvalue, passed on by value) and its statement is the last one on the tape.
-inline bool foldable(const ThreadState& s, const Impl* t) noexcept {
-    return t->refs == 1 && t->role == Role::statement && t->epoch == s.epoch && t->rec_end == s.last_end &&
-           !t->retains_grad && t->node == nullptr && !(stmt::trailer(t->rec_end) & stmt::freed);
-}
+/// Whether a record can be folded into the statement that uses it: it came as an rvalue that
+/// nothing else holds, and its statement is the last on the tape (state's last_impl, which
+/// anything else written, a retain_grad or a backward clears).
+inline bool foldable(const ThreadState& s, const Impl* t) noexcept { return t == s.last_impl && t->refs == 1; }
 
-/// A statement's (partial, index) pairs before it is written: room for the pairs of folded
-/// statements (each no longer than fold_limit) and one pair per operand.
-template <std::size_t N>
-struct pending_pairs {
-    static constexpr std::uint32_t fold_limit = 64;
-    double partial[fold_limit + N];
-    std::uint32_t index[fold_limit + N];
-    std::uint32_t n = 0;
-};
-
-/// A scalar op's statement: its active operands' (partial, index) pairs, one trailer. An operand
-/// that is a temporary whose statement was the last one written (`sin(x)` in `w * sin(x)`) is
-/// folded in: its statement is taken off the tape and its pairs enter this one, times this op's
-/// partial, so that `x + w * sin(x)` is one statement with three pairs, as an expression-template
-/// tape records it. The folded record becomes the result's.
+/// A scalar op's statement: its active operands' (partial, index) pairs and one trailer. An
+/// operand that is a temporary whose statement is the last one written (`sin(x)` in
+/// `w * sin(x)`) is folded in: its pairs are scaled in place by this op's partial and the other
+/// operands' pairs appended, so that `x + w * sin(x)` is one statement of three pairs, as an
+/// expression-template tape records it; the folded record becomes the result's.
 template <std::size_t N>
 [[gnu::always_inline]] inline Tensor scalar_statement(ThreadState& s, const char* name, double y,
                                                       Impl* const (&impls)[N], const bool (&active)[N],
-                                                      const double (&partials)[N]) {
-    pending_pairs<N> p;
-    Impl* reuse = nullptr;
-    bool folded[N]{};
-    for (;;) {  // the last statement first: each fold uncovers the one before
-        std::size_t pick = N;
+                                                      const double (&partials)[N], const bool (&owned)[N]) {
+    std::uint32_t index[N]{};
+    std::size_t pick = N;
+    for (std::size_t i = 0; i < N; ++i)
+        if (owned[i] && active[i] && foldable(s, impls[i])) {
+            pick = i;
+            break;
+        }
+    if (pick != N) {
+        bool known = true;  // the other operands are indexed already: nothing is written after the fold
+        std::uint32_t others = 0;
         for (std::size_t i = 0; i < N; ++i)
-            if (active[i] && !folded[i] && foldable(s, impls[i])) {
-                pick = i;
-                break;
+            if (i != pick && active[i]) {
+                known = known && known_index(s, impls[i], index[i]);
+                ++others;
             }
-        if (pick == N) break;
         Impl* t = impls[pick];
         const std::uint32_t tr = stmt::trailer(t->rec_end);
         const std::uint32_t n = tr & stmt::count_mask;
-        if ((tr & stmt::kind_mask) != stmt::scalar || p.n + n > p.fold_limit) break;
-        const std::size_t bytes = stmt::bytes(tr);
-        const char* pair = t->rec_end - bytes;
-        for (std::uint32_t k = 0; k < n; ++k, pair += stmt::pair_bytes) {
-            p.partial[p.n] = stmt::partial(pair) * partials[pick];
-            p.index[p.n++] = stmt::index(pair);
+        char* begin = t->rec_end - stmt::bytes(tr);
+        const std::uint32_t head = stmt::scalar | (n + others);
+        char* end = begin + stmt::bytes(head);
+        if (known && n + others <= stmt::max_pairs && end <= s.tape.end) [[likely]] {
+            char* pair = begin;
+            for (std::uint32_t k = 0; k < n; ++k, pair += stmt::pair_bytes)
+                stmt::write_pair(pair, stmt::partial(pair) * partials[pick], stmt::index(pair));
+            for (std::size_t i = 0; i < N; ++i)
+                if (i != pick && active[i]) {
+                    stmt::write_pair(pair, partials[i], index[i]);
+                    pair += stmt::pair_bytes;
+                }
+            stmt::set_trailer(end, head | stmt::has_impl);
+            s.tape.cursor = end;
+            s.last_end = end;
+            t->rec_end = end;
+            t->name = name;
+            t->local = y;
+            ++t->refs;  // the operand's holder lets go of it when this op returns
+            return tensor_access::adopt(t);
         }
-        s.tape.pop(bytes);
-        --s.count;
-        --s.live;
-        s.last_end = s.count ? s.tape.cursor : nullptr;
-        t->epoch = 0;  // its statement is gone: its record no longer counts
-        folded[pick] = true;
-        if (!reuse) reuse = t;
     }
+    std::uint32_t n = 0;
     for (std::size_t i = 0; i < N; ++i)
-        if (active[i] && !folded[i]) {
-            p.partial[p.n] = partials[i];
-            p.index[p.n++] = operand_index(s, impls[i]);
+        if (active[i]) {
+            index[i] = operand_index(s, impls[i]);  // may register a leaf: before the statement
+            ++n;
         }
-    const std::uint32_t head = stmt::scalar | p.n;
+    const std::uint32_t head = stmt::scalar | n;
     const std::size_t bytes = stmt::bytes(head);
-    char* at = s.tape.room(bytes);
-    for (std::uint32_t k = 0; k < p.n; ++k) stmt::write_pair(at + k * stmt::pair_bytes, p.partial[k], p.index[k]);
-    char* end = at + bytes;
+    char* pair = s.tape.room(bytes);
+    char* end = pair + bytes;
+    for (std::size_t i = 0; i < N; ++i)
+        if (active[i]) {
+            stmt::write_pair(pair, partials[i], index[i]);
+            pair += stmt::pair_bytes;
+        }
     stmt::set_trailer(end, head);
     s.tape.cursor = end;
     const std::uint32_t i = add_statement(s, end);
-    Impl* out = reuse;
-    if (out) ++out->refs;  // the folded temporary's holder lets go of it when this op returns
-    else out = make_impl(s, Shape::scalar(), false);
+    Impl* out = make_impl(s, Shape::scalar(), false);
     out->local = y;
     attach(s, out, name, i, end);
+    s.last_impl = out;
     return tensor_access::adopt(out);
 }
 
@@ -169,7 +172,8 @@ Tensor record_scalar(const char* name, const tape_operand (&v)[N], Fn fn) {
     }
     const double y = fn(values, partials, mask);
     if (!any) return plain_scalar(s, y);
-    return scalar_statement(s, name, y, impls, mask, partials);
+    constexpr bool owned[N]{};
+    return scalar_statement(s, name, y, impls, mask, partials, owned);
 }
 
 template <std::size_t N, class Fn>

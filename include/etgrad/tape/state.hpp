@@ -38,6 +38,7 @@ struct ThreadState {
     std::vector<Impl*> retaining;    // records that asked for retain_grad (not counted)
     std::vector<Node*> nodes;        // this epoch's general nodes (they hold their inputs)
     char* last_end = nullptr;        // the end of the last statement (null: none this epoch)
+    Impl* last_impl = nullptr;       // the record of the last statement, if it is a scalar one
     bool grad_enabled = true;
     bool in_backward = false;
     // backward's scratch, kept between passes

@@ -141,6 +141,7 @@ class Tensor {
         if (p_->is_leaf() || p_->retains_grad) return;
         p_->home->retaining.push_back(p_);
         p_->retains_grad = true;
+        if (p_->home->last_impl == p_) p_->home->last_impl = nullptr;  // its statement is not folded away
         if (p_->node && p_->epoch == p_->home->epoch) p_->node->retains = true;
     }
 
