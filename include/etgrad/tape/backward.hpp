@@ -262,6 +262,7 @@ inline void Tensor::run_backward(const Tensor* gradient, bool retain) {
     const std::int64_t m = p_->numel();
     const double* seed = gradient ? gradient->p_->data : nullptr;
     ThreadState& s = *p_->home;
+    drain_remote_if_any(s);
     if (p_->is_leaf()) {  // its gradient is the seed itself
         if (!p_->grad) p_->grad = make_impl(s, p_->shape);
         double* g = p_->grad->data;

@@ -104,16 +104,18 @@ inline void release_view(Impl* owner) noexcept {
     ThreadState* h = p->home;
     bool last = false;
     {
-        std::lock_guard<std::mutex> lock(h->remote_mutex);
+        std::lock_guard<std::recursive_mutex> lock(h->remote_mutex);
         if (!h->orphaned) {
             try {
                 h->remote.push_back(p);
+                h->remote_pending.store(true, std::memory_order_release);
             } catch (...) {  // out of memory: the record leaks rather than corrupt its thread's state
             }
             return;
         }
-        if (--p->refs == 0) destroy(p);
-        last = h->impls.live == 0;
+        ++h->orphan_depth;
+        if (--p->refs == 0) destroy_slow(p);
+        last = --h->orphan_depth == 0 && h->impls.live == 0;
     }
     if (last) delete h;
 }
@@ -131,22 +133,29 @@ inline void release(Impl* p) noexcept {
 [[gnu::noinline]] inline void drain_remote(ThreadState& s) noexcept {
     std::vector<Impl*> batch;
     {
-        std::lock_guard<std::mutex> lock(s.remote_mutex);
+        std::lock_guard<std::recursive_mutex> lock(s.remote_mutex);
         batch.swap(s.remote);
+        s.remote_pending.store(false, std::memory_order_relaxed);
     }
     for (Impl* p : batch)
-        if (--p->refs == 0) destroy(p);
+        if (--p->refs == 0) destroy_slow(p);
+}
+inline void drain_remote_if_any(ThreadState& s) noexcept {
+    if (s.remote_pending.load(std::memory_order_acquire)) [[unlikely]]
+        drain_remote(s);
 }
 
 inline void end_of_thread(ThreadState* s) noexcept {
     bool last;
     {
-        std::lock_guard<std::mutex> lock(s->remote_mutex);
-        for (Impl* p : s->remote)
-            if (--p->refs == 0) destroy(p);
-        s->remote.clear();
+        std::lock_guard<std::recursive_mutex> lock(s->remote_mutex);
         s->orphaned = true;
-        last = s->impls.live == 0;
+        ++s->orphan_depth;
+        std::vector<Impl*> batch;
+        batch.swap(s->remote);
+        for (Impl* p : batch)
+            if (--p->refs == 0) destroy_slow(p);
+        last = --s->orphan_depth == 0 && s->impls.live == 0;
     }
     if (last) delete s;
 }

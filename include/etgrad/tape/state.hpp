@@ -7,6 +7,7 @@
 /// its statement by (epoch, index): a record of an earlier epoch has lost its history.
 #pragma once
 #include <cstddef>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -46,9 +47,11 @@ struct ThreadState {
     std::vector<unsigned char> reached;
     // records released on another thread wait here for this one; once the thread has exited
     // (orphaned) they are released at once, and the last one deletes the state
-    std::mutex remote_mutex;
+    std::recursive_mutex remote_mutex;  // recursive: an orphan's release may release more of its records
     std::vector<Impl*> remote;
+    std::atomic<bool> remote_pending{false};
     bool orphaned = false;
+    int orphan_depth = 0;
 
     ThreadState() = default;
     ThreadState(const ThreadState&) = delete;
