@@ -104,7 +104,7 @@ struct tensor_apply<Op, tape_tag> {
     /// A Tensor passed as an rvalue that nothing else holds (a temporary) may be folded into the
     /// op's statement.
     template <class... A>
-    static Tensor call(A&&... a) {
+    [[gnu::always_inline]] static Tensor call(A&&... a) {
         static_assert(((tensor_like<std::remove_cvref_t<A>> || arithmetic<std::remove_cvref_t<A>> ||
                         is_rational_v<std::remove_cvref_t<A>>) &&
                        ...),
@@ -118,7 +118,7 @@ struct tensor_apply<Op, tape_tag> {
     /// An rvalue is moved into a temporary of the call (its source is left empty, as after a
     /// move); an lvalue is read where it is.
     template <class A>
-    static decltype(auto) own(A&& a) {
+    [[gnu::always_inline]] static decltype(auto) own(A&& a) {
         if constexpr (std::is_lvalue_reference_v<A>) return static_cast<const std::remove_reference_t<A>&>(a);
         else return std::remove_cvref_t<A>(std::move(a));
     }

@@ -57,30 +57,32 @@ enum class Role : std::uint8_t {
 /// its history is on its thread's tape. Records come from a per-thread pool; a Tensor is a
 /// counted pointer to one (copies share it, as Python names do).
 struct Impl {
+    // the first 64 bytes: what a scalar op reads and writes
     int refs = 1;       // handles (and the tape's registrations, edges and gradients)
-    int view_refs = 0;  // detached views of its storage: they keep the storage, not the history
     Role role = Role::plain;
     bool requires_grad = false;
     bool is_view = false;       // its storage is owner's (detach)
     bool retains_grad = false;  // retain_grad() was called (a non-leaf)
     std::uint32_t index = 0;    // role statement: its statement; a leaf: its registration (in epoch)
-    std::uint32_t slot = 0;     // a leaf: its registration's entry in the leaf table (in epoch)
     std::uint32_t block = 0;    // role statement: the tape block holding its statement
-    std::uint32_t version = 0;  // bumped by in-place changes (the storage owner's counts)
     std::uint64_t epoch = 0;    // the tape epoch of index, slot and block (0: none)
     ThreadState* home = nullptr;  // the thread state whose pool and tape it belongs to
     const char* name = nullptr;   // grad_fn's name (a non-leaf); kept after its graph is freed
     char* rec_end = nullptr;      // role statement: the end of its statement on the tape
-    Node* node = nullptr;         // a general node's output: the node (valid in epoch)
-    union {
-        Impl* grad = nullptr;  // a counted ref
-        Impl* next_free;       // the pool's free list, while dead
-    };
     union {
         double local = 0;
         Impl* owner;  // is_view: the record whose storage this shares (counted in view_refs)
     };
     double* data;  // &local, owned heap storage (numel > 1), or the owner's storage
+    // the rest
+    Node* node = nullptr;  // a general node's output: the node (valid in epoch)
+    union {
+        Impl* grad = nullptr;  // a counted ref
+        Impl* next_free;       // the pool's free list, while dead
+    };
+    int view_refs = 0;          // detached views of its storage: they keep the storage, not the history
+    std::uint32_t slot = 0;     // a leaf: its registration's entry in the leaf table (in epoch)
+    std::uint32_t version = 0;  // bumped by in-place changes (the storage owner's counts)
     Shape shape;
 
     Impl() noexcept { data = &local; }  // in the body: clang 14 misreads &local in an initializer as a read
