@@ -79,16 +79,19 @@ inline void release_view(Impl* owner) noexcept;
     if (owner) release_view(owner);  // a storage owner is never a view: no chain
     if (s.live == 0 && s.count != 0 && !s.in_backward) reset_tape(s);
 }
-/// The common case inline: a scalar op's record of this epoch, nothing else attached.
+/// The common case inline: a record of one element with nothing attached (no gradient, view,
+/// node or retain_grad): a scalar op's result, a number, a leaf before its first backward.
 [[gnu::always_inline]] inline void destroy(Impl* p) noexcept {
     ThreadState& s = *p->home;
-    if (p->role == Role::statement && p->epoch == s.epoch && p->node == nullptr && p->grad == nullptr &&
-        !p->retains_grad && p->view_refs == 0 && p != s.last_impl) [[likely]] {
-        const std::uint32_t t = stmt::trailer(p->rec_end);
-        s.live -= !(t & stmt::freed);
-        stmt::set_trailer(p->rec_end, t & ~stmt::has_impl);
+    if (p->grad == nullptr && p->node == nullptr && p->view_refs == 0 && !p->is_view && !p->retains_grad &&
+        p->data == &p->local && p != s.last_impl) [[likely]] {
+        if (p->role == Role::statement && p->epoch == s.epoch) {
+            const std::uint32_t t = stmt::trailer(p->rec_end);
+            s.live -= !(t & stmt::freed);
+            stmt::set_trailer(p->rec_end, t & ~stmt::has_impl);
+        }
         s.impls.put(p);
-        if (s.live == 0 && !s.in_backward) [[unlikely]]
+        if (s.live == 0 && s.count != 0 && !s.in_backward) [[unlikely]]
             reset_tape(s);
         return;
     }
