@@ -110,6 +110,8 @@ class backward_pass {
                     stmt::set_trailer(e, t | freed);
                     freed_records += (t & stmt::has_impl) && freed;
                 }
+            } else if ((t & stmt::kind_mask) == stmt::leaf) {
+                bytes = 8;  // committed after the pass
             } else {
                 bytes = stmt::bytes(t);
                 if (reached[i]) {
