@@ -2,12 +2,11 @@
 """W5 (the tape's dynamic loop) in several processes: ratios to the hand-written adjoint per
 process, then their median and maximum.
 
-Why several processes: ASLR places the stack differently in each one, and a load from the stack
-issued right after the tape's stores to its arena can stall on 4 KiB aliasing (the CPU compares
-only address bits 0-11 before the full address is known). Code that spilled values around the
-node's stores ran up to 1.6x slower in some processes and not in others; one process alone can
-therefore mislead in either direction. The tape's hot path now keeps those values in registers;
-this script is how that was checked, and how a regression would show.
+Why several processes: ASLR places the stack and the heap differently in each one, and a load
+issued right after stores to an address equal in its low 12 bits can stall on 4 KiB aliasing
+(the CPU compares only address bits 0-11 before the full address is known). An earlier tape ran
+up to 1.6x slower in some processes than in others for that reason; one process alone can
+mislead in either direction. This script is how the spread is measured.
 
     scripts/bench.sh                      # builds build/bench (once)
     /usr/bin/python3 scripts/bench-processes.py [processes] [binary]

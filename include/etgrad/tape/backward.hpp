@@ -58,7 +58,16 @@ class backward_pass {
     }
 
   private:
-    /// Visits statements from the root down; `done_` follows the lowest one processed.
+    /// From statement i (ending at e, in block b) to the one before it.
+    [[gnu::always_inline]] void step_back(std::uint32_t& i, char*& e, std::uint32_t& b, std::size_t bytes) const noexcept {
+        --i;
+        e -= bytes;
+        if (e == s_.tape.begin_of(b)) {
+            --b;
+            e = s_.tape.blocks[b].used_end;
+        }
+    }
+    /// Visits statements from the root down to the lowest one reached.
     template <class F>
     void walk(F f) {
         std::uint32_t i = root_->index;
@@ -69,12 +78,7 @@ class backward_pass {
             const std::size_t bytes = stmt::bytes(t);
             if (!f(i, e, t, bytes)) return;
             if (i <= low_) return;
-            --i;
-            e -= bytes;
-            if (e == s_.tape.begin_of(b)) {
-                --b;
-                e = s_.tape.blocks[b].used_end;
-            }
+            step_back(i, e, b, bytes);
         }
     }
 
@@ -125,12 +129,7 @@ class backward_pass {
                 }
             }
             if (i <= low) break;
-            --i;
-            e -= bytes;
-            if (e == s_.tape.begin_of(b)) {
-                --b;
-                e = s_.tape.blocks[b].used_end;
-            }
+            step_back(i, e, b, bytes);
         }
         low_ = low;
         freed_records_ = freed_records;
