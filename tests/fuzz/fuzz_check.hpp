@@ -1,7 +1,8 @@
 /// @file fuzz_check.hpp  The differential check behind tests/fuzz/fuzz.py. Each generated case is
 /// one generic function f(a, b, c): called with variables it is a static expression, called
 /// with Tensors it records op by op on the tape. At each point the engines must agree:
-///   static value_and_grad (double)  ==  tape op by op  ==  tape static statement  (1e-12)
+///   static value_and_grad (double)  ==  tape op by op  ==  tape static statement  (1e-12, or
+///   1e-14 of the gradient's size where terms cancel)
 ///   == symbolic d() evaluated (1e-9, where the values are finite)
 ///   == central finite differences in long double (1e-6, where the function is smooth there)
 ///   and the static gradient in float == in double (2e-3, where float computes the value well).
