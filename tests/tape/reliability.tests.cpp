@@ -171,3 +171,12 @@ TEST_CASE("tensors handed to another thread die there safely, before or after th
         CHECK(x.grad().item() == 4.0);
     }
 }
+
+TEST_CASE("a loop that keeps extending one statement stops extending it at a bounded size", "[tape][reliability]") {
+    Tensor x = tensor(1.0, requires_grad);
+    Tensor acc = x * 1.0;
+    for (int k = 0; k < 100000; ++k) acc = std::move(acc) + x;  // each step could fold into the last
+    CHECK(tape_statements() >= 100000 / 32);  // a new statement at least every 32 pairs: linear, not quadratic
+    acc.backward();
+    CHECK(x.grad().item() == 100001.0);
+}

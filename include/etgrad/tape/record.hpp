@@ -81,6 +81,10 @@ inline Tensor plain_scalar(ThreadState& s, double y) {
 /// anything else written, a retain_grad or a backward clears).
 inline bool foldable(const ThreadState& s, const Impl* t) noexcept { return t == s.last_impl && t->refs == 1; }
 
+/// The most pairs a statement may have and still be extended: folding scales every pair, so a
+/// loop that keeps extending one statement (`acc = std::move(acc) + x`) would be quadratic.
+inline constexpr std::uint32_t fold_limit = 32;
+
 /// A scalar op's statement: its active operands' (partial, index) pairs and one trailer. An
 /// operand that is a temporary whose statement is the last one written (`sin(x)` in
 /// `w * sin(x)`) is folded in: its pairs are scaled in place by this op's partial and the other
@@ -111,7 +115,7 @@ template <std::size_t N>
         char* begin = t->rec_end - stmt::bytes(tr);
         const std::uint32_t head = stmt::scalar | (n + others);
         char* end = begin + stmt::bytes(head);
-        if (known && n + others <= stmt::max_pairs && end <= s.tape.end) [[likely]] {
+        if (known && n <= fold_limit && end <= s.tape.end) [[likely]] {
             char* pair = begin;
             for (std::uint32_t k = 0; k < n; ++k, pair += stmt::pair_bytes)
                 stmt::write_pair(pair, stmt::partial(pair) * partials[pick], stmt::index(pair));
