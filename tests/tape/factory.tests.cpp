@@ -35,3 +35,39 @@ TEST_CASE("negative or overflowing dimensions are a shape_error", "[tape][factor
     CHECK(zeros({0, 5}).numel() == 0);
     CHECK(zeros({2, 3}).to_vector() == std::vector<double>(6, 0.0));
 }
+
+TEST_CASE("ones, full and arange make tensors as torch.ones, torch.full and torch.arange do", "[tape][factory]") {
+    CHECK(ones({2, 3}).to_vector() == std::vector<double>(6, 1.0));
+    CHECK(ones({2, 3}).shape() == std::vector<std::int64_t>{2, 3});
+    CHECK(ones({}).shape().empty());
+    CHECK(full({4}, 2.5).to_vector() == std::vector<double>(4, 2.5));
+    CHECK_THROWS_AS(full({-1}, 1.0), shape_error);
+    CHECK(arange(5).to_vector() == std::vector<double>{0, 1, 2, 3, 4});
+    CHECK(arange(1.0, 2.0, 0.25).to_vector() == std::vector<double>{1.0, 1.25, 1.5, 1.75});
+    CHECK(arange(3.0, 0.0, -1.0).to_vector() == std::vector<double>{3, 2, 1});
+    CHECK(arange(0.0, 1.0, 0.3).numel() == 4);  // ceil(1 / 0.3)
+    CHECK(arange(2.0, 2.0).numel() == 0);
+    CHECK_THROWS_AS(arange(0.0, 1.0, 0.0), std::invalid_argument);
+    CHECK_THROWS_AS(arange(0.0, 1.0, -1.0), std::invalid_argument);
+    CHECK_THROWS_AS(arange(0.0, 1e300, 1e-300), shape_error);
+}
+
+TEST_CASE("clone copies the storage and passes the gradient through (CloneBackward0)", "[tape][factory]") {
+    Tensor v = tensor({1.0, 2.0}, requires_grad);
+    Tensor c = v.clone();
+    CHECK(c.grad_fn() == "CloneBackward0");
+    CHECK(c.to_vector() == v.to_vector());
+    CHECK(c.data() != v.data());
+    sum(c * c).backward();
+    CHECK(v.grad().to_vector() == std::vector<double>{2.0, 4.0});
+    Tensor s = tensor(3.0, requires_grad);
+    Tensor sc = s.clone();
+    CHECK(sc.grad_fn() == "CloneBackward0");
+    (sc * sc).backward();
+    CHECK(s.grad().item() == 6.0);
+    Tensor plain = tensor({1.0, 2.0});
+    Tensor pc = plain.clone();
+    pc.data()[0] = 7.0;  // its own storage
+    CHECK(plain.to_vector() == std::vector<double>{1.0, 2.0});
+    CHECK(pc.is_leaf());
+}

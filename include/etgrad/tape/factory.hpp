@@ -1,9 +1,12 @@
 /// @file factory.hpp  Making tensors: tensor(3.0), tensor({...}), tensor({{...}, {...}}),
-/// from_vector(values, shape), zeros(shape).
+/// from_vector(values, shape), zeros(shape), ones(shape), full(shape, value), arange(...).
 #pragma once
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -97,5 +100,30 @@ inline Tensor from_vector(const std::vector<double>& values, const std::vector<s
 inline Tensor zeros(const std::vector<std::int64_t>& shape) {
     return detail::tensor_access::adopt(detail::make_impl(detail::checked_shape(shape, "zeros")));
 }
+/// A tensor of a shape of rank 0, 1 or 2 filled with `value`.
+inline Tensor full(const std::vector<std::int64_t>& shape, double value) {
+    detail::Impl* p = detail::make_impl(detail::checked_shape(shape, "full"), false);
+    std::fill(p->data, p->data + p->numel(), value);
+    return detail::tensor_access::adopt(p);
+}
+/// A tensor of ones of a shape of rank 0, 1 or 2.
+inline Tensor ones(const std::vector<std::int64_t>& shape) { return full(shape, 1.0); }
+
+/// The vector start, start + step, ... below end (above it for a negative step), as torch.arange.
+inline Tensor arange(double start, double end, double step = 1.0) {
+    if (!(step != 0.0)) throw std::invalid_argument("arange: step must be nonzero");
+    if (!std::isfinite(start) || !std::isfinite(end) || !std::isfinite(step))
+        throw std::invalid_argument("arange: unsupported range: " + std::to_string(start) + " -> " + std::to_string(end));
+    if ((end - start) / step < 0)
+        throw std::invalid_argument("arange: upper bound and larger bound inconsistent with step sign");
+    const double n = std::ceil((end - start) / step);
+    if (n > double(std::numeric_limits<std::int64_t>::max() / 8))
+        throw shape_error("arange: " + std::to_string(n) + " elements are too many to be stored");
+    detail::Impl* p = detail::make_impl(detail::Shape::vector(std::int64_t(n)), false);
+    for (std::int64_t k = 0; k < std::int64_t(n); ++k) p->data[k] = start + double(k) * step;
+    return detail::tensor_access::adopt(p);
+}
+/// 0, 1, ..., end - 1 (as doubles).
+inline Tensor arange(double end) { return arange(0.0, end, 1.0); }
 
 }  // namespace etgrad

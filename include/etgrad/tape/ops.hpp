@@ -177,4 +177,22 @@ struct tensor_evaluate<tape_tag> {
 };
 }  // namespace detail
 
+namespace detail {
+/// What clone() records: the identity, with PyTorch's grad_fn name.
+struct clone_op {
+    static constexpr char name[] = "clone";
+    static constexpr char grad_fn[] = "CloneBackward0";
+    template <class A>
+    static constexpr auto value(A a) { return a; }
+    template <std::size_t I, class Y, class A>
+    static constexpr auto partial(const Y&, const A&) { return 1.0; }
+};
+}  // namespace detail
+
+/// A copy with its own storage; recorded (CloneBackward0) when this tensor requires grad.
+inline Tensor Tensor::clone() const {
+    check_defined("clone()");
+    return apply<detail::clone_op>(*this);
+}
+
 }  // namespace etgrad

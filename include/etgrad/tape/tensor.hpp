@@ -133,6 +133,8 @@ class Tensor {
         ++owner->view_refs;
         return Tensor(d);
     }
+    /// A copy with its own storage, recorded (CloneBackward0) when this tensor requires grad.
+    Tensor clone() const;
     /// Makes this non-leaf keep its gradient in grad() at the next backward.
     void retain_grad() {
         check_owned("retain_grad()");
