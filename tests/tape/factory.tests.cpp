@@ -1,4 +1,5 @@
 // Making tensors: shapes are checked once, where a tensor is made, with PyTorch's rules.
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -70,4 +71,28 @@ TEST_CASE("clone copies the storage and passes the gradient through (CloneBackwa
     pc.data()[0] = 7.0;  // its own storage
     CHECK(plain.to_vector() == std::vector<double>{1.0, 2.0});
     CHECK(pc.is_leaf());
+}
+
+TEST_CASE("rand and randn are seeded per thread and have the right distributions", "[tape][factory]") {
+    manual_seed(42);
+    const std::vector<double> a = rand({3, 4}).to_vector();
+    manual_seed(42);
+    CHECK(rand({3, 4}).to_vector() == a);  // reproducible
+    CHECK(rand({3, 4}).to_vector() != a);  // and moving on
+    for (double x : a) CHECK((x >= 0.0 && x < 1.0));
+    manual_seed(7);
+    const std::vector<double> u = rand({100000}).to_vector();
+    const std::vector<double> z = randn({100001}).to_vector();  // odd: the last pair is half used
+    double su = 0, sz = 0, szz = 0;
+    for (double x : u) su += x;
+    for (double x : z) {
+        sz += x;
+        szz += x * x;
+    }
+    const double n = double(z.size());
+    CHECK(std::fabs(su / double(u.size()) - 0.5) < 0.01);  // standard error 0.0009
+    CHECK(std::fabs(sz / n) < 0.02);                        // standard error 0.0032
+    CHECK(std::fabs(szz / n - 1.0) < 0.03);                 // standard error 0.0045
+    CHECK(randn({2, 3}).shape() == std::vector<std::int64_t>{2, 3});
+    CHECK_THROWS_AS(randn({-2}), shape_error);
 }

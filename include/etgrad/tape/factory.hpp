@@ -1,11 +1,13 @@
 /// @file factory.hpp  Making tensors: tensor(3.0), tensor({...}), tensor({{...}, {...}}),
-/// from_vector(values, shape), zeros(shape), ones(shape), full(shape, value), arange(...).
+/// from_vector(values, shape), zeros(shape), ones(shape), full(shape, value), arange(...),
+/// rand(shape), randn(shape) and manual_seed(seed).
 #pragma once
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -125,5 +127,39 @@ inline Tensor arange(double start, double end, double step = 1.0) {
 }
 /// 0, 1, ..., end - 1 (as doubles).
 inline Tensor arange(double end) { return arange(0.0, end, 1.0); }
+
+namespace detail {
+/// The calling thread's generator for rand and randn (seeded by manual_seed; 0 until then).
+inline std::mt19937_64& random_engine() {
+    thread_local std::mt19937_64 engine{0};
+    return engine;
+}
+/// Uniform in [0, 1): the top 53 bits of one draw (the same on every platform).
+inline double uniform01() { return double(random_engine()() >> 11) * 0x1.0p-53; }
+}  // namespace detail
+
+/// Seeds the calling thread's generator for rand and randn, as torch.manual_seed (the values
+/// differ from PyTorch's; for a given seed they are the same on every platform).
+inline void manual_seed(std::uint64_t seed) { detail::random_engine().seed(seed); }
+
+/// A tensor of a shape of rank 0-2 with values uniform in [0, 1), as torch.rand.
+inline Tensor rand(const std::vector<std::int64_t>& shape) {
+    detail::Impl* p = detail::make_impl(detail::checked_shape(shape, "rand"), false);
+    for (std::int64_t k = 0; k < p->numel(); ++k) p->data[k] = detail::uniform01();
+    return detail::tensor_access::adopt(p);
+}
+/// A tensor of a shape of rank 0-2 with standard normal values, as torch.randn (Box-Muller on
+/// the generator's uniform draws).
+inline Tensor randn(const std::vector<std::int64_t>& shape) {
+    detail::Impl* p = detail::make_impl(detail::checked_shape(shape, "randn"), false);
+    constexpr double two_pi = 6.283185307179586476925286766559;
+    for (std::int64_t k = 0; k < p->numel(); k += 2) {
+        const double u = 1.0 - detail::uniform01(), v = detail::uniform01();  // u in (0, 1]: log(u) is finite
+        const double r = std::sqrt(-2.0 * std::log(u));
+        p->data[k] = r * std::cos(two_pi * v);
+        if (k + 1 < p->numel()) p->data[k + 1] = r * std::sin(two_pi * v);
+    }
+    return detail::tensor_access::adopt(p);
+}
 
 }  // namespace etgrad
