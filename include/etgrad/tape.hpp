@@ -3,6 +3,7 @@
 #pragma once
 #include <etgrad/static.hpp>
 #include <etgrad/tape/backward.hpp>
+#include <etgrad/tape/compare.hpp>
 #include <etgrad/tape/factory.hpp>
 #include <etgrad/tape/generic.hpp>
 #include <etgrad/tape/ops.hpp>

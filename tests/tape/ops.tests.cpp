@@ -1,6 +1,7 @@
 // The tape covers the static engine's whole op set with the same rules: op by op on tensors,
 // its values and gradients equal the static sweep's, on scalars and elementwise on vectors.
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
@@ -254,4 +255,28 @@ TEST_CASE("compile-time constants work with Tensors, so generic code runs on bot
     y.backward();
     CHECK(t.grad().item() == 4.0);
     CHECK(pow(t, 2_c).grad_fn() == "PowBackward0");
+}
+
+TEST_CASE("comparisons give 1 or 0 without grad, and where picks elementwise and routes the gradient", "[tape][ops]") {
+    Tensor a = tensor({1.0, 2.0, 3.0}, requires_grad);
+    const Tensor c = gt(a, 1.5);
+    CHECK(c.to_vector() == std::vector<double>{0.0, 1.0, 1.0});
+    CHECK_FALSE(c.requires_grad());
+    CHECK(lt(a, 2.0).to_vector() == std::vector<double>{1.0, 0.0, 0.0});
+    CHECK(ge(a, 2.0).to_vector() == std::vector<double>{0.0, 1.0, 1.0});
+    CHECK(le(2.0, a).to_vector() == std::vector<double>{0.0, 1.0, 1.0});
+    CHECK(eq(a, 2.0).to_vector() == std::vector<double>{0.0, 1.0, 0.0});
+    CHECK(ne(a, tensor({1.0, 0.0, 3.0})).to_vector() == std::vector<double>{0.0, 1.0, 0.0});
+    CHECK(gt(tensor({{1.0}, {5.0}}), tensor({2.0, 4.0})).shape() == std::vector<std::int64_t>{2, 2});  // broadcasts
+    Tensor w = where(c, a * a, 0.0);
+    CHECK(w.grad_fn() == "WhereBackward0");
+    CHECK(w.to_vector() == std::vector<double>{0.0, 4.0, 9.0});
+    sum(w).backward();
+    CHECK(a.grad().to_vector() == std::vector<double>{0.0, 4.0, 6.0});
+    Tensor s = tensor(2.0, requires_grad);
+    Tensor ws = where(lt(s, 3.0), s * 5.0, s);
+    ws.backward();
+    CHECK(ws.item() == 10.0);
+    CHECK(s.grad().item() == 5.0);
+    CHECK_THROWS_AS(where(tensor({1.0, 0.0}), tensor({1.0, 2.0, 3.0}), 0.0), shape_error);
 }

@@ -1,0 +1,97 @@
+/// @file compare.hpp  Elementwise comparisons of tensors (torch.gt, lt, ge, le, eq, ne), whose
+/// results hold 1 or 0 and do not require grad, and where(condition, a, b) (WhereBackward0).
+#pragma once
+#include <cstddef>
+#include <utility>
+
+#include <etgrad/core/expression.hpp>
+#include <etgrad/tape/ops.hpp>
+#include <etgrad/tape/tensor.hpp>
+
+namespace etgrad {
+namespace detail {
+/// A comparison as an op of the tape: its value 1 or 0, its partials 0 (never recorded).
+template <class Compare>
+struct compare_op {
+    static constexpr char name[] = "compare";
+    template <class A, class B>
+    static constexpr double value(A a, B b) { return Compare{}(a, b) ? 1.0 : 0.0; }
+    template <std::size_t I, class Y, class A, class B>
+    static constexpr double partial(const Y&, const A&, const B&) { return 0.0; }
+};
+struct greater_t {
+    template <class A, class B>
+    constexpr bool operator()(A a, B b) const { return a > b; }
+};
+struct less_t {
+    template <class A, class B>
+    constexpr bool operator()(A a, B b) const { return a < b; }
+};
+struct greater_equal_t {
+    template <class A, class B>
+    constexpr bool operator()(A a, B b) const { return a >= b; }
+};
+struct less_equal_t {
+    template <class A, class B>
+    constexpr bool operator()(A a, B b) const { return a <= b; }
+};
+struct equal_t {
+    template <class A, class B>
+    constexpr bool operator()(A a, B b) const { return a == b; }
+};
+struct not_equal_t {
+    template <class A, class B>
+    constexpr bool operator()(A a, B b) const { return a != b; }
+};
+/// A comparison computes, never records: its result does not require grad, as in PyTorch.
+template <class Compare, class A, class B>
+Tensor compare(const A& a, const B& b) {
+    no_grad_guard guard;
+    return apply<compare_op<Compare>>(a, b);
+}
+
+/// where(condition, a, b): a where the condition is nonzero, b elsewhere; the gradient goes to
+/// the chosen operand.
+struct where_op {
+    static constexpr char name[] = "where";
+    static constexpr char grad_fn[] = "WhereBackward0";
+    template <class C, class A, class B>
+    static constexpr auto value(C c, A a, B b) { return c != 0 ? double(a) : double(b); }
+    template <std::size_t I, class Y, class C, class A, class B>
+    static constexpr double partial(const Y&, const C& c, const A&, const B&) {
+        if constexpr (I == 0) return 0.0;
+        else if constexpr (I == 1) return c != 0 ? 1.0 : 0.0;
+        else return c != 0 ? 0.0 : 1.0;
+    }
+};
+template <class A>
+concept tensor_or_number = tensor_like<A> || arithmetic<A>;
+}  // namespace detail
+
+/// Elementwise a > b as 1 or 0 (torch.gt); likewise lt, ge, le, eq, ne. Broadcasts; never recorded.
+template <detail::tensor_or_number A, detail::tensor_or_number B>
+    requires(tensor_like<A> || tensor_like<B>)
+Tensor gt(const A& a, const B& b) { return detail::compare<detail::greater_t>(a, b); }
+template <detail::tensor_or_number A, detail::tensor_or_number B>
+    requires(tensor_like<A> || tensor_like<B>)
+Tensor lt(const A& a, const B& b) { return detail::compare<detail::less_t>(a, b); }
+template <detail::tensor_or_number A, detail::tensor_or_number B>
+    requires(tensor_like<A> || tensor_like<B>)
+Tensor ge(const A& a, const B& b) { return detail::compare<detail::greater_equal_t>(a, b); }
+template <detail::tensor_or_number A, detail::tensor_or_number B>
+    requires(tensor_like<A> || tensor_like<B>)
+Tensor le(const A& a, const B& b) { return detail::compare<detail::less_equal_t>(a, b); }
+template <detail::tensor_or_number A, detail::tensor_or_number B>
+    requires(tensor_like<A> || tensor_like<B>)
+Tensor eq(const A& a, const B& b) { return detail::compare<detail::equal_t>(a, b); }
+template <detail::tensor_or_number A, detail::tensor_or_number B>
+    requires(tensor_like<A> || tensor_like<B>)
+Tensor ne(const A& a, const B& b) { return detail::compare<detail::not_equal_t>(a, b); }
+
+/// a where condition is nonzero, b elsewhere, broadcasting all three (WhereBackward0).
+template <detail::tensor_or_number A, detail::tensor_or_number B>
+Tensor where(const Tensor& condition, const A& a, const B& b) {
+    return apply<detail::where_op>(condition, a, b);
+}
+
+}  // namespace etgrad
