@@ -171,16 +171,6 @@ struct StatementBlocks {
         end = cursor + block_size;
         return cursor;
     }
-    /// Steps back over the last statement (at least one exists): the cursor moves to its start.
-    void pop(std::size_t bytes) noexcept {
-        cursor -= bytes;
-        if (cursor == begin_of(current) && current > 0) {
-            bytes_before -= std::size_t(blocks[current - 1].used_end - begin_of(current - 1));
-            --current;
-            cursor = blocks[current].used_end;
-            end = begin_of(current) + block_size;
-        }
-    }
     void reset() noexcept {
         bytes_before += bytes_in_current();
         current = 0;

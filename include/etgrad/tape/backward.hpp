@@ -160,8 +160,7 @@ class backward_pass {
     /// nothing is added unless everything can be.
     void commit() {
         const std::uint32_t r = root_->index;
-        const auto first = std::lower_bound(s_.leaves.begin(), s_.leaves.end(), low_,
-                                            [](const LeafSlot& l, std::uint32_t i) { return l.index < i; });
+        const auto first = first_leaf_from(s_, low_);
         auto leaf_reached = [&](const LeafSlot& l) {
             return l.index <= r && s_.reached[l.index] && l.leaf->requires_grad;
         };
@@ -231,8 +230,7 @@ class backward_pass {
         const std::uint32_t r = root_->index;
         std::fill(s_.adj.begin() + low_, s_.adj.begin() + r + 1, 0.0);
         std::fill(s_.reached.begin() + low_, s_.reached.begin() + r + 1, static_cast<unsigned char>(0));
-        const auto first = std::lower_bound(s_.leaves.begin(), s_.leaves.end(), low_,
-                                            [](const LeafSlot& l, std::uint32_t i) { return l.index < i; });
+        const auto first = first_leaf_from(s_, low_);
         for (auto it = first; it != s_.leaves.end() && it->index <= r; ++it)
             if (it->stage) std::fill(it->stage, it->stage + it->leaf->numel(), 0.0);
         for (Impl* p : s_.retaining)

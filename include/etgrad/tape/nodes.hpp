@@ -20,10 +20,6 @@ namespace etgrad::detail {
 
 inline void release(Impl* p) noexcept;
 
-inline void retain(Impl* p) noexcept {
-    if (p) ++p->refs;
-}
-
 inline const char* cross_thread_message() {
     return "a Tensor was used on a thread other than the one that made it: a tensor, its graph and its gradient "
            "belong to one thread. To use values on another thread, make a tensor there from them "
@@ -201,8 +197,6 @@ inline std::uint32_t add_statement(ThreadState& s, char* end) {
     if (leaf->home != &s) throw autograd_error(cross_thread_message());
     if (s.leaves.size() == s.leaves.capacity()) s.leaves.reserve(s.leaves.size() * 2 + 16);
     char* at = s.tape.room(8);
-    const auto slot = std::uint32_t(s.leaves.size());
-    std::memcpy(at, &slot, 4);
     stmt::set_trailer(at + 8, stmt::leaf);
     s.tape.cursor = at + 8;
     const std::uint32_t i = add_statement(s, at + 8);
@@ -210,7 +204,6 @@ inline std::uint32_t add_statement(ThreadState& s, char* end) {
     ++leaf->refs;
     leaf->epoch = s.epoch;
     leaf->index = i;
-    leaf->slot = slot;
     return i;
 }
 /// A stand-in for history that is gone: backward through it throws.

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <etgrad/tape/nodes.hpp>
 #include <etgrad/tape/records.hpp>
@@ -18,12 +19,13 @@ inline const char* freed_graph_message() {
            "through the graph a second time or if you need to access saved tensors after calling backward.";
 }
 
-/// A leaf's registration by its index (registrations are in index order).
-inline LeafSlot& leaf_slot_at(ThreadState& s, std::uint32_t index) noexcept {
-    auto it = std::lower_bound(s.leaves.begin(), s.leaves.end(), index,
-                               [](const LeafSlot& l, std::uint32_t i) { return l.index < i; });
-    return *it;
+/// The first leaf registration at or above an index (registrations are in index order).
+inline std::vector<LeafSlot>::iterator first_leaf_from(ThreadState& s, std::uint32_t index) noexcept {
+    return std::lower_bound(s.leaves.begin(), s.leaves.end(), index,
+                            [](const LeafSlot& l, std::uint32_t i) { return l.index < i; });
 }
+/// A leaf's registration by its index.
+inline LeafSlot& leaf_slot_at(ThreadState& s, std::uint32_t index) noexcept { return *first_leaf_from(s, index); }
 
 /// Where a node adds into an input's adjoint: the tape's adjoint vector for one element, the
 /// input's node for a recorded tensor, a staging buffer for a leaf (committed after the pass);

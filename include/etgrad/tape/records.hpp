@@ -65,7 +65,7 @@ struct Impl {
     bool retains_grad = false;  // retain_grad() was called (a non-leaf)
     std::uint32_t index = 0;    // role statement: its statement; a leaf: its registration (in epoch)
     std::uint32_t block = 0;    // role statement: the tape block holding its statement
-    std::uint64_t epoch = 0;    // the tape epoch of index, slot and block (0: none)
+    std::uint64_t epoch = 0;    // the tape epoch of index and block (0: none)
     ThreadState* home = nullptr;  // the thread state whose pool and tape it belongs to
     const char* name = nullptr;   // grad_fn's name (a non-leaf); kept after its graph is freed
     char* rec_end = nullptr;      // role statement: the end of its statement on the tape
@@ -81,7 +81,6 @@ struct Impl {
         Impl* next_free;       // the pool's free list, while dead
     };
     int view_refs = 0;          // detached views of its storage: they keep the storage, not the history
-    std::uint32_t slot = 0;     // a leaf: its registration's entry in the leaf table (in epoch)
     std::uint32_t version = 0;  // bumped by in-place changes (the storage owner's counts)
     Shape shape;
 
@@ -129,13 +128,12 @@ struct Node {
 
 /// The flat tape. Each statement takes one index (its adjoint's position) and is written as
 ///   scalar:  n x (partial: double, input index: uint32), packed; padding; trailer
-///   leaf:    slot: uint32; trailer
+///   leaf:    padding; trailer (the thread's leaf table, in index order, says which leaf)
 ///   general: Node*; padding; trailer
 ///   dead:    padding; trailer (a stand-in for history that was freed: backward through it throws)
 /// The 4-byte trailer ends every statement, so the reverse pass reads the tape backwards.
 namespace stmt {
 inline constexpr std::uint32_t count_mask = 0x00FFFFFFu;
-inline constexpr std::uint32_t max_pairs = count_mask;
 enum kind_bits : std::uint32_t { scalar = 0u << 24, leaf = 1u << 24, general = 2u << 24, dead = 3u << 24 };
 inline constexpr std::uint32_t kind_mask = 3u << 24;
 inline constexpr std::uint32_t freed = 1u << 26;     // backward without retain_graph went through it
