@@ -2,6 +2,7 @@
 /// results hold 1 or 0 and do not require grad, and where(condition, a, b) (WhereBackward0).
 #pragma once
 #include <cstddef>
+#include <functional>
 #include <utility>
 
 #include <etgrad/core/expression.hpp>
@@ -18,30 +19,6 @@ struct compare_op {
     static constexpr double value(A a, B b) { return Compare{}(a, b) ? 1.0 : 0.0; }
     template <std::size_t I, class Y, class A, class B>
     static constexpr double partial(const Y&, const A&, const B&) { return 0.0; }
-};
-struct greater_t {
-    template <class A, class B>
-    constexpr bool operator()(A a, B b) const { return a > b; }
-};
-struct less_t {
-    template <class A, class B>
-    constexpr bool operator()(A a, B b) const { return a < b; }
-};
-struct greater_equal_t {
-    template <class A, class B>
-    constexpr bool operator()(A a, B b) const { return a >= b; }
-};
-struct less_equal_t {
-    template <class A, class B>
-    constexpr bool operator()(A a, B b) const { return a <= b; }
-};
-struct equal_t {
-    template <class A, class B>
-    constexpr bool operator()(A a, B b) const { return a == b; }
-};
-struct not_equal_t {
-    template <class A, class B>
-    constexpr bool operator()(A a, B b) const { return a != b; }
 };
 /// A comparison computes, never records: its result does not require grad, as in PyTorch.
 template <class Compare, class A, class B>
@@ -71,22 +48,22 @@ concept tensor_or_number = tensor_like<A> || arithmetic<A>;
 /// Elementwise a > b as 1 or 0 (torch.gt); likewise lt, ge, le, eq, ne. Broadcasts; never recorded.
 template <detail::tensor_or_number A, detail::tensor_or_number B>
     requires(tensor_like<A> || tensor_like<B>)
-Tensor gt(const A& a, const B& b) { return detail::compare<detail::greater_t>(a, b); }
+Tensor gt(const A& a, const B& b) { return detail::compare<std::greater<>>(a, b); }
 template <detail::tensor_or_number A, detail::tensor_or_number B>
     requires(tensor_like<A> || tensor_like<B>)
-Tensor lt(const A& a, const B& b) { return detail::compare<detail::less_t>(a, b); }
+Tensor lt(const A& a, const B& b) { return detail::compare<std::less<>>(a, b); }
 template <detail::tensor_or_number A, detail::tensor_or_number B>
     requires(tensor_like<A> || tensor_like<B>)
-Tensor ge(const A& a, const B& b) { return detail::compare<detail::greater_equal_t>(a, b); }
+Tensor ge(const A& a, const B& b) { return detail::compare<std::greater_equal<>>(a, b); }
 template <detail::tensor_or_number A, detail::tensor_or_number B>
     requires(tensor_like<A> || tensor_like<B>)
-Tensor le(const A& a, const B& b) { return detail::compare<detail::less_equal_t>(a, b); }
+Tensor le(const A& a, const B& b) { return detail::compare<std::less_equal<>>(a, b); }
 template <detail::tensor_or_number A, detail::tensor_or_number B>
     requires(tensor_like<A> || tensor_like<B>)
-Tensor eq(const A& a, const B& b) { return detail::compare<detail::equal_t>(a, b); }
+Tensor eq(const A& a, const B& b) { return detail::compare<std::equal_to<>>(a, b); }
 template <detail::tensor_or_number A, detail::tensor_or_number B>
     requires(tensor_like<A> || tensor_like<B>)
-Tensor ne(const A& a, const B& b) { return detail::compare<detail::not_equal_t>(a, b); }
+Tensor ne(const A& a, const B& b) { return detail::compare<std::not_equal_to<>>(a, b); }
 
 /// a where condition is nonzero, b elsewhere, broadcasting all three (WhereBackward0).
 template <detail::tensor_or_number A, detail::tensor_or_number B>
