@@ -94,9 +94,9 @@ TEST_CASE("d() of a user-defined op simplifies, prints and differentiates again"
     STATIC_REQUIRE(d(hypot(x, y), x) == x / hypot(x, y));
     STATIC_REQUIRE(simplify(logcosh(x) - logcosh(x)) == 0_c);
     STATIC_REQUIRE(!(simplify(logcosh(x) / logcosh(x)) == 1_c));  // may be zero: e/e stays
-    CHECK(to_string(d(logcosh(x * x), x)) == "2*tanh(x^2)*x");
+    CHECK(to_string(d(logcosh(x * x), x)) == "2*x*tanh(x^2)");
     CHECK(to_string(hypot(x, 2.5)) == "hypot(x,2.5)");
-    CHECK(to_string(d(hypot(x, y), y)) == "1/hypot(x,y)*y");
+    CHECK(to_string(d(hypot(x, y), y)) == "y/hypot(x,y)");
     CHECK(to_latex(logcosh(x * y)) == "\\log\\cosh\\left(x \\cdot y\\right)");
     CHECK(to_latex(hypot(x, y)) == "\\operatorname{hypot}\\left(x, y\\right)");
     std::ostringstream os;

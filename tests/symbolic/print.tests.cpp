@@ -29,7 +29,7 @@ TEST_CASE("expressions print as infix with minimal parentheses", "[symbolic][pri
 TEST_CASE("canonical forms print readably", "[symbolic][print]") {
     CHECK(to_string(d(x * x, x)) == "2*x");
     CHECK(to_string(d(x * x * x, x)) == "3*x^2");
-    CHECK(to_string(d(sin(x * x), x)) == "2*cos(x^2)*x");
+    CHECK(to_string(d(sin(x * x), x)) == "2*x*cos(x^2)");
     CHECK(to_string(simplify(x - 2_c * y)) == "x-2*y");
     CHECK(to_string(simplify(y - 2_c * x)) == "-2*x+y");  // terms ordered by name
     CHECK(to_string(simplify(x / y)) == "x/y");
@@ -38,7 +38,7 @@ TEST_CASE("canonical forms print readably", "[symbolic][print]") {
     CHECK(to_string(d(log(x), x)) == "1/x");
     std::ostringstream os;
     os << d(sin(x * x), x);
-    CHECK(os.str() == "2*cos(x^2)*x");
+    CHECK(os.str() == "2*x*cos(x^2)");
 }
 
 TEST_CASE("numbers print in shortest round-trip form", "[symbolic][print]") {
@@ -48,7 +48,7 @@ TEST_CASE("numbers print in shortest round-trip form", "[symbolic][print]") {
 }
 
 TEST_CASE("LaTeX", "[symbolic][print]") {
-    CHECK(to_latex(d(sin(x * x), x)) == "2 \\cdot \\cos\\left(x^{2}\\right) \\cdot x");
+    CHECK(to_latex(d(sin(x * x), x)) == "2 \\cdot x \\cdot \\cos\\left(x^{2}\\right)");
     CHECK(to_latex(simplify(x / (y * y))) == "\\frac{x}{y^{2}}");
     CHECK(to_latex(sqrt(x) * sigmoid(y)) == "\\sqrt{x} \\cdot \\operatorname{sigmoid}\\left(y\\right)");
     CHECK(to_latex(c<1, 2> * x) == "\\frac{1}{2} \\cdot x");

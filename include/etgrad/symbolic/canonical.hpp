@@ -1,6 +1,6 @@
 /// @file canonical.hpp  simplify(e): a canonical form computed at compile time, so that equal
-/// formulas get equal types. A sum is a left-nested chain of terms sorted by their monomial's
-/// name; a term is `coefficient * monomial` (coefficient first, omitted when 1); a monomial is a
+/// formulas get equal types. Expressions order lighter first (fewer nodes), then by name. A sum is a
+/// left-nested chain of terms sorted by their monomial's name; a term is `coefficient * monomial` (coefficient first, omitted when 1); a monomial is a
 /// left-nested product of factors `base` or `base^r` (r a compile-time rational) sorted by the
 /// base's name. Like terms and like factors are merged, compile-time rationals fold, a
 /// coefficient distributes over a sum, and every other op is an atom with canonical operands.
@@ -58,11 +58,41 @@ constexpr auto term_c(const C& coef, const M& mono) {
     else return term_merge::make_term(coef, mono);
 }
 
+// ---- the common case without a sort: every item of one side orders before the other's ----
+/// The first and last item of a left-nested chain of Op (a sum's terms, a product's factors).
+template <notation N, class E>
+struct chain_ends {
+    using first = E;
+    using last = E;
+};
+template <notation N, class Op, class L, class R>
+    requires(notation_of<Op>() == N)
+struct chain_ends<N, node<Op, L, R>> {
+    using first = typename chain_ends<N, L>::first;
+    using last = R;
+};
+/// True when the key of A's last item orders strictly before the key of B's first item: then
+/// the sorted, merged list of both is A's items followed by B's, and nothing merges.
+template <template <class> class Key, notation N, class A, class B>
+constexpr bool orders_before() {
+    using KA = Key<typename chain_ends<N, A>::last>;
+    using KB = Key<typename chain_ends<N, B>::first>;
+    return order<KA, KB>() < 0;
+}
+/// a's chain with b's items appended one by one (b's chain rebuilt on top of a).
+template <notation N, template <class, class> class Node, class A, class B>
+constexpr auto append_chain(const A& a, const B& b) {
+    if constexpr (written_as<B, N>()) return Node<std::remove_cvref_t<decltype(append_chain<N, Node>(a, child<0>(b)))>, child_t<1, B>>(append_chain<N, Node>(a, child<0>(b)), child<1>(b));
+    else return Node<A, B>(a, b);
+}
+
 template <class A, class B>
 constexpr auto add_c(const A& a, const B& b) {
     if constexpr (is_zero<A>) return b;
     else if constexpr (is_zero<B>) return a;
     else if constexpr (is_rational_v<A> && is_rational_v<B>) return coef_add(a, b);
+    else if constexpr (!is_coef<A> && !is_coef<B> && orders_before<mono_t, notation::sum, A, B>()) return append_chain<notation::sum, add_node>(a, b);
+    else if constexpr (!is_coef<A> && !is_coef<B> && orders_before<mono_t, notation::sum, B, A>()) return append_chain<notation::sum, add_node>(b, a);
     else return sum_from(merge<mono_t, term_merge>(concat_lists(terms_of(a), terms_of(b))));
 }
 
@@ -80,6 +110,10 @@ constexpr auto mul_c(const A& a, const B& b) {
         return scale_sum(a, b);
     } else if constexpr (is_coef<B> && is_add<A>) {
         return scale_sum(b, a);
+    } else if constexpr (!is_one<mono_t<A>> && !is_one<mono_t<B>> && orders_before<base_t, notation::product, mono_t<A>, mono_t<B>>()) {
+        return term_c(coef_mul(coef_of(a), coef_of(b)), append_chain<notation::product, mul_node>(mono_of(a), mono_of(b)));
+    } else if constexpr (!is_one<mono_t<A>> && !is_one<mono_t<B>> && orders_before<base_t, notation::product, mono_t<B>, mono_t<A>>()) {
+        return term_c(coef_mul(coef_of(a), coef_of(b)), append_chain<notation::product, mul_node>(mono_of(b), mono_of(a)));
     } else {
         const auto coef = coef_mul(coef_of(a), coef_of(b));
         const auto factors = merge<base_t, factor_merge>(concat_lists(factors_of(mono_of(a)), factors_of(mono_of(b))));

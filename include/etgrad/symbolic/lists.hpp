@@ -1,4 +1,4 @@
-/// @file lists.hpp  Lists of expressions and their stable sort by name: the machinery behind the
+/// @file lists.hpp  Lists of expressions and their stable sort: the machinery behind the
 /// canonical form (terms of a sum, factors of a product).
 #pragma once
 #include <cstddef>
@@ -53,6 +53,20 @@ constexpr int compare(const char* a, const char* b) {
     return (unsigned char)*a - (unsigned char)*b;
 }
 
+/// The number of nodes, variables and constants in an expression type (memoised per type).
+template <class E>
+inline constexpr std::size_t weight = 1;
+template <class Op, class... Cs>
+inline constexpr std::size_t weight<node<Op, Cs...>> = (1 + ... + weight<Cs>);
+
+/// The canonical order of expressions: lighter first (so a formula's deeper parts come after its
+/// shallower ones, and a chain-rule factor is usually appended, not inserted), then by name.
+template <class A, class B>
+constexpr int order() {
+    if constexpr (weight<A> != weight<B>) return weight<A> < weight<B> ? -1 : 1;
+    else return compare(name_of<A>.c_str(), name_of<B>.c_str());
+}
+
 template <std::size_t N>
 struct plan_data {
     std::size_t perm[N + 1]{};
@@ -60,17 +74,22 @@ struct plan_data {
     std::size_t groups = 0;
 };
 
-/// The stable sort of items by the name of Key<item>, and the groups of equal mergeable keys.
+/// The stable sort of items by the order of Key<item> (see order()), and the groups of equal
+/// mergeable keys.
 template <template <class> class Key, class... X>
 struct plan {
     static constexpr std::size_t n = sizeof...(X);
     static constexpr plan_data<n> make() {
         const char* keys[n + 1] = {name_of<Key<X>>.c_str()..., ""};
+        const std::size_t weights[n + 1] = {weight<Key<X>>..., 0};
+        const auto before = [&](std::size_t a, std::size_t b) {
+            return weights[a] != weights[b] ? weights[a] < weights[b] : compare(keys[a], keys[b]) < 0;
+        };
         const bool mergeable[n + 1] = {!has_runtime_constant<Key<X>>::value..., false};
         plan_data<n> d{};
         for (std::size_t i = 0; i < n; ++i) d.perm[i] = i;
         for (std::size_t i = 1; i < n; ++i)  // insertion sort: stable
-            for (std::size_t j = i; j > 0 && compare(keys[d.perm[j - 1]], keys[d.perm[j]]) > 0; --j) {
+            for (std::size_t j = i; j > 0 && before(d.perm[j], d.perm[j - 1]); --j) {
                 std::size_t t = d.perm[j];
                 d.perm[j] = d.perm[j - 1];
                 d.perm[j - 1] = t;

@@ -34,7 +34,7 @@ struct string_writer {
 
 }  // namespace detail
 
-/// Readable infix: `to_string(d(sin(x * x), x))` is "2*cos(x^2)*x".
+/// Readable infix: `to_string(d(sin(x * x), x))` is "2*x*cos(x^2)".
 template <expression E>
 std::string to_string(const E& e) {
     detail::string_writer<false> w;
