@@ -2,6 +2,8 @@
 /// canonical form (terms of a sum, factors of a product).
 #pragma once
 #include <cstddef>
+#include <cstdint>
+#include <initializer_list>
 #include <type_traits>
 #include <utility>
 
@@ -53,11 +55,17 @@ constexpr int compare(const char* a, const char* b) {
     return (unsigned char)*a - (unsigned char)*b;
 }
 
-/// The number of nodes, variables and constants in an expression type (memoised per type).
+/// The number of nodes, variables and constants in an expression type, counted as a tree
+/// (memoised per type; saturates instead of wrapping).
 template <class E>
 inline constexpr std::size_t weight = 1;
+constexpr std::size_t weight_sum(std::initializer_list<std::size_t> ws) {
+    std::size_t s = 1;
+    for (std::size_t w : ws) s = w > SIZE_MAX - s ? SIZE_MAX : s + w;
+    return s;
+}
 template <class Op, class... Cs>
-inline constexpr std::size_t weight<node<Op, Cs...>> = (1 + ... + weight<Cs>);
+inline constexpr std::size_t weight<node<Op, Cs...>> = weight_sum({weight<Cs>...});
 
 /// The canonical order of expressions: lighter first (so a formula's deeper parts come after its
 /// shallower ones, and a chain-rule factor is usually appended, not inserted), then by name.
