@@ -140,3 +140,15 @@ TEST_CASE("integer powers are safe for every int", "[ops][conventions]") {
     STATIC_REQUIRE(pow(x, min_int)(x = 1.0) == 1.0);
     CHECK(math::ipow(2.0, std::numeric_limits<long long>::min()) == 0.0);
 }
+
+TEST_CASE("asinh' and acosh' stay exact for huge arguments instead of overflowing to 0", "[ops][conventions]") {
+    // 1/sqrt(a^2 + 1) and 1/sqrt(a^2 - 1) with a*a = inf would be 0; the derivative is 1/a
+    CHECK_THAT(grad(asinh(x), x = 1e200)[x], WithinRel(1e-200, 1e-12));
+    CHECK_THAT(grad(asinh(x), x = -1e200)[x], WithinRel(1e-200, 1e-12));
+    CHECK_THAT(grad(acosh(x), x = 1e200)[x], WithinRel(1e-200, 1e-12));
+    // chained with a huge inner derivative: d/dz asinh(expm1(z)) -> 1 as z grows
+    CHECK_THAT(grad(asinh(expm1(x)), x = 400.0)[x], WithinRel(1.0, 1e-12));
+    CHECK_THAT(grad(acosh(1.0 + exp(x)), x = 400.0)[x], WithinRel(1.0, 1e-12));
+    // and near 1, acosh' = 1/sqrt((a - 1)(a + 1)) keeps a - 1 exact
+    CHECK_THAT(grad(acosh(x), x = 1.0 + 1e-12)[x], WithinRel(1.0 / std::sqrt(2e-12 + 1e-24), 1e-3));
+}

@@ -58,8 +58,10 @@ struct asinh_op {
     static constexpr exact_point exact[] = {{{0}, {0}}};
     template <class A>
     static constexpr auto value(A a) { return math::asinh(a); }
+    // 1/sqrt(a^2 + 1) as 1/cosh(asinh(a)): a*a would overflow past 1e154 (and the partial
+    // become 0 where it is 1/|a|)
     template <std::size_t I, class Y, class A>
-    static constexpr auto partial(const Y&, const A& a) { return math::num<1>(a) / sqrt(a * a + math::num<1>(a)); }
+    static constexpr auto partial(const Y& y, const A& a) { return math::num<1>(a) / cosh(y); }
 };
 template <class A>
     requires operand<A>
@@ -70,8 +72,12 @@ struct acosh_op {
     static constexpr exact_point exact[] = {{{1}, {0}}};
     template <class A>
     static constexpr auto value(A a) { return math::acosh(a); }
+    // 1/sqrt(a^2 - 1) as 1/(sqrt(a - 1) sqrt(a + 1)): a*a would overflow past 1e154 (and the
+    // partial become 0), and a - 1 is exact near 1
     template <std::size_t I, class Y, class A>
-    static constexpr auto partial(const Y&, const A& a) { return math::num<1>(a) / sqrt(a * a - math::num<1>(a)); }
+    static constexpr auto partial(const Y&, const A& a) {
+        return math::num<1>(a) / (sqrt(a - math::num<1>(a)) * sqrt(a + math::num<1>(a)));
+    }
 };
 template <class A>
     requires operand<A>

@@ -1,0 +1,432 @@
+// Differential fuzzing at scale: random expression trees built at run time (thousands a
+// second, so 10^5 and more in minutes), over the same op set and points as fuzz.py. Each tree
+// is evaluated three ways and checked like fuzz_check.hpp:
+//   the tape, op by op (Tensors)
+//   == the op rules composed at run time: each node's value and partials from the static
+//      engine's value_and_grad of that one op, chained in reverse (1e-12, or 1e-14 of the
+//      gradient's size where terms cancel; NaN and infinities must match)
+//   == central finite differences of the whole tree in long double (1e-6, where smooth).
+// fuzz.py compiles each expression instead and also checks the symbolic d(), the tape's
+// static statement and float; each case here prints as the C++ fuzz.py would compile, so a
+// mismatch found here is a fuzz.py case too.
+//
+//   tree_fuzz --seed 7 --count 100000          # prints "N passed, M failed"; exit 1 on a mismatch
+//   tree_fuzz ... --torch cases.jsonl          # also writes each case for torch_compare.py
+//
+// On a mismatch the smallest failing subtree is reported as well (a minimal reproducer).
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "fuzz_check.hpp"
+
+namespace {
+
+using namespace etgrad;
+
+constexpr auto U = var<"u">;
+constexpr auto V = var<"v">;
+constexpr auto W = var<"w">;
+
+enum class domain { any, positive, unit };
+
+/// One op: how it prints (C++ and Python with torch), its arity, what its first operand needs,
+/// and the op itself as a generic function of three operands (Tensors or static variables).
+struct op_entry {
+    const char* cpp;    // {0} {1} {2} stand for the operands
+    const char* torch;  // the same in torch (float64 tensors)
+    int arity;
+    domain first;
+    std::function<Tensor(const Tensor&, const Tensor&, const Tensor&)> tape;
+    std::function<void(double, double, double, double&, double (&)[3])> rule;  // value, partials
+    std::function<long double(long double, long double, long double)> exact;
+};
+
+template <class F>
+op_entry make(const char* cpp, const char* torch, int arity, domain first, F f) {
+    op_entry e{cpp, torch, arity, first, {}, {}, {}};
+    e.tape = [f](const Tensor& a, const Tensor& b, const Tensor& c) { return Tensor(f(a, b, c)); };
+    e.rule = [f](double a, double b, double c, double& value, double (&partial)[3]) {
+        const auto r = value_and_grad(f(U, V, W), U = a, V = b, W = c);
+        value = r.value;
+        partial[0] = r.grad[U];
+        partial[1] = r.grad[V];
+        partial[2] = r.grad[W];
+    };
+    e.exact = [f](long double a, long double b, long double c) {
+        return static_cast<long double>(f(U, V, W)(U = a, V = b, W = c));
+    };
+    return e;
+}
+
+// The op set of fuzz.py: every scalar op of ops/, integer and real powers, the losses, clamp.
+#define ETGRAD_FUZZ_OP(cpp, torch, arity, first, body) \
+    make(cpp, torch, arity, first, [](const auto& a, const auto& b, const auto& c) { (void)a; (void)b; (void)c; return body; })
+const std::vector<op_entry>& ops() {
+    static const std::vector<op_entry> table = {
+        ETGRAD_FUZZ_OP("-({0})", "-({0})", 1, domain::any, -a),
+        ETGRAD_FUZZ_OP("exp({0})", "torch.exp({0})", 1, domain::any, exp(a)),
+        ETGRAD_FUZZ_OP("expm1({0})", "torch.expm1({0})", 1, domain::any, expm1(a)),
+        ETGRAD_FUZZ_OP("log1p({0})", "torch.log1p({0})", 1, domain::any, log1p(a)),
+        ETGRAD_FUZZ_OP("sin({0})", "torch.sin({0})", 1, domain::any, sin(a)),
+        ETGRAD_FUZZ_OP("cos({0})", "torch.cos({0})", 1, domain::any, cos(a)),
+        ETGRAD_FUZZ_OP("tan({0})", "torch.tan({0})", 1, domain::any, tan(a)),
+        ETGRAD_FUZZ_OP("tanh({0})", "torch.tanh({0})", 1, domain::any, tanh(a)),
+        ETGRAD_FUZZ_OP("sigmoid({0})", "torch.sigmoid({0})", 1, domain::any, sigmoid(a)),
+        ETGRAD_FUZZ_OP("relu({0})", "torch.relu({0})", 1, domain::any, relu(a)),
+        ETGRAD_FUZZ_OP("abs({0})", "torch.abs({0})", 1, domain::any, abs(a)),
+        ETGRAD_FUZZ_OP("atan({0})", "torch.atan({0})", 1, domain::any, atan(a)),
+        ETGRAD_FUZZ_OP("sinh({0})", "torch.sinh({0})", 1, domain::any, sinh(a)),
+        ETGRAD_FUZZ_OP("cosh({0})", "torch.cosh({0})", 1, domain::any, cosh(a)),
+        ETGRAD_FUZZ_OP("asinh({0})", "torch.asinh({0})", 1, domain::any, asinh(a)),
+        ETGRAD_FUZZ_OP("erf({0})", "torch.erf({0})", 1, domain::any, erf(a)),
+        ETGRAD_FUZZ_OP("softplus({0})", "F.softplus({0})", 1, domain::any, softplus(a)),
+        ETGRAD_FUZZ_OP("gelu({0})", "F.gelu({0})", 1, domain::any, gelu(a)),
+        ETGRAD_FUZZ_OP("square({0})", "torch.square({0})", 1, domain::any, square(a)),
+        ETGRAD_FUZZ_OP("log({0})", "torch.log({0})", 1, domain::positive, log(a)),
+        ETGRAD_FUZZ_OP("sqrt({0})", "torch.sqrt({0})", 1, domain::positive, sqrt(a)),
+        ETGRAD_FUZZ_OP("acosh(1.0 + {0})", "torch.acosh(1.0 + {0})", 1, domain::positive, acosh(1.0 + a)),
+        ETGRAD_FUZZ_OP("asin({0})", "torch.asin({0})", 1, domain::unit, asin(a)),
+        ETGRAD_FUZZ_OP("acos({0})", "torch.acos({0})", 1, domain::unit, acos(a)),
+        ETGRAD_FUZZ_OP("atanh({0})", "torch.atanh({0})", 1, domain::unit, atanh(a)),
+        ETGRAD_FUZZ_OP("({0}) + ({1})", "({0}) + ({1})", 2, domain::any, a + b),
+        ETGRAD_FUZZ_OP("({0}) - ({1})", "({0}) - ({1})", 2, domain::any, a - b),
+        ETGRAD_FUZZ_OP("({0}) * ({1})", "({0}) * ({1})", 2, domain::any, a * b),
+        ETGRAD_FUZZ_OP("({0}) / ({1})", "({0}) / ({1})", 2, domain::any, a / b),
+        ETGRAD_FUZZ_OP("min({0}, {1})", "torch.minimum({0}, {1})", 2, domain::any, min(a, b)),
+        ETGRAD_FUZZ_OP("max({0}, {1})", "torch.maximum({0}, {1})", 2, domain::any, max(a, b)),
+        ETGRAD_FUZZ_OP("atan2({0}, {1})", "torch.atan2({0}, {1})", 2, domain::any, atan2(a, b)),
+        ETGRAD_FUZZ_OP("mse({0}, {1})", "F.mse_loss({0}, {1})", 2, domain::any, mse(a, b)),
+        ETGRAD_FUZZ_OP("bce_with_logits({0}, {1})", "F.binary_cross_entropy_with_logits({0}, {1})", 2, domain::any,
+                       bce_with_logits(a, b)),
+        ETGRAD_FUZZ_OP("bce(sigmoid({0}), sigmoid({1}))", "F.binary_cross_entropy(torch.sigmoid({0}), torch.sigmoid({1}))",
+                       2, domain::any, bce(sigmoid(a), sigmoid(b))),
+        ETGRAD_FUZZ_OP("pow({0}, -2)", "torch.pow({0}, -2)", 1, domain::any, pow(a, -2)),
+        ETGRAD_FUZZ_OP("pow({0}, -1)", "torch.pow({0}, -1)", 1, domain::any, pow(a, -1)),
+        ETGRAD_FUZZ_OP("pow({0}, 0)", "torch.pow({0}, 0)", 1, domain::any, pow(a, 0)),
+        ETGRAD_FUZZ_OP("pow({0}, 3)", "torch.pow({0}, 3)", 1, domain::any, pow(a, 3)),
+        ETGRAD_FUZZ_OP("pow({0}, {1})", "torch.pow({0}, {1})", 2, domain::positive, pow(a, b)),
+        ETGRAD_FUZZ_OP("clamp({0}, -1.0, 1.0)", "torch.clamp({0}, -1.0, 1.0)", 1, domain::any, clamp(a, -1.0, 1.0)),
+        ETGRAD_FUZZ_OP("clamp({0}, {1}, {2})", "torch.clamp({0}, {1}, {2})", 3, domain::any, clamp(a, b, c)),
+    };
+    return table;
+}
+#undef ETGRAD_FUZZ_OP
+
+/// A node of a tree: an op over kids, a variable (0, 1, 2 for x, y, z) or a constant.
+struct node {
+    int op = -1;  // index into ops(), or -1 for a leaf
+    int var = -1;
+    double constant = 0;
+    int kids[3] = {-1, -1, -1};
+};
+
+struct tree {
+    std::vector<node> nodes;  // kids before their parent; the root last
+    int root = -1;
+};
+
+class generator {
+public:
+    explicit generator(std::uint64_t seed) : rng_(seed) {}
+
+    tree make(int depth) {
+        for (;;) {
+            tree t;
+            t.root = expr(t, depth);
+            if (mentions_variable(t, t.root)) return t;
+        }
+    }
+
+private:
+    std::mt19937_64 rng_;
+    double uniform() { return std::uniform_real_distribution<double>(0, 1)(rng_); }
+    int pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
+
+    static bool mentions_variable(const tree& t, int i) {
+        const node& n = t.nodes[std::size_t(i)];
+        if (n.op < 0) return n.var >= 0;
+        for (int k : n.kids)
+            if (k >= 0 && mentions_variable(t, k)) return true;
+        return false;
+    }
+    int push(tree& t, node n) {
+        t.nodes.push_back(n);
+        return int(t.nodes.size()) - 1;
+    }
+    int variable(tree& t) { return push(t, node{-1, pick(3), 0, {-1, -1, -1}}); }
+    int leaf(tree& t) {
+        static constexpr double constants[] = {0.5, -1.25, 2.0, 3.5, -0.75, 1.0, 0.0};
+        if (uniform() < 0.8) return variable(t);
+        return constant(t, constants[pick(7)]);
+    }
+    /// A copy of the subtree at i: trees, not graphs, as the printed C++ computes them.
+    int copy(tree& t, int i) {
+        node n = t.nodes[std::size_t(i)];
+        for (int& k : n.kids)
+            if (k >= 0) k = copy(t, k);
+        return push(t, n);
+    }
+    int with_variable(tree& t, int i) { return mentions_variable(t, i) ? i : variable(t); }
+    int op_node(tree& t, int op, int a, int b = -1, int c = -1) { return push(t, node{op, -1, 0, {a, b, c}}); }
+    int find(const char* cpp) {
+        const auto& table = ops();
+        for (std::size_t i = 0; i < table.size(); ++i)
+            if (std::strcmp(table[i].cpp, cpp) == 0) return int(i);
+        std::abort();
+    }
+    int positive(tree& t, int depth) {  // a subtree whose value is > 0
+        const int x = with_variable(t, expr(t, depth));
+        switch (pick(3)) {
+            case 0: return op_node(t, find("exp({0})"), x);
+            case 1: return op_node(t, find("sigmoid({0})"), x);
+            default: return op_node(t, find("softplus({0})"), x);
+        }
+    }
+    int constant(tree& t, double v) { return push(t, node{-1, -1, v, {-1, -1, -1}}); }
+    int unit(tree& t, int depth) {  // a subtree whose value is in [-0.9, 0.9], as in fuzz.py
+        const int x = with_variable(t, expr(t, depth));
+        switch (pick(3)) {
+            case 0: return op_node(t, find("({0}) * ({1})"), constant(t, 0.9), op_node(t, find("tanh({0})"), x));
+            case 1: return op_node(t, find("({0}) - ({1})"), op_node(t, find("sigmoid({0})"), x), constant(t, 0.5));
+            default: return op_node(t, find("({0}) * ({1})"), constant(t, 0.5), op_node(t, find("sin({0})"), x));
+        }
+    }
+    int expr(tree& t, int depth) {
+        if (depth <= 0 || uniform() < 0.2) return leaf(t);
+        const auto& table = ops();
+        const int op = pick(int(table.size()));
+        const op_entry& e = table[std::size_t(op)];
+        int kids[3] = {-1, -1, -1};
+        kids[0] = e.first == domain::positive ? positive(t, depth - 1)
+                  : e.first == domain::unit   ? unit(t, depth - 1)
+                                              : expr(t, depth - 1);
+        for (int k = 1; k < e.arity; ++k) kids[k] = expr(t, depth - 1);
+        if (e.arity == 3) kids[2] = op_node(t, find("({0}) + ({1})"), copy(t, kids[1]), positive(t, 0));  // lo <= hi
+        if (!mentions_variable(t, kids[0]) && (e.arity < 2 || !mentions_variable(t, kids[1]))) kids[0] = variable(t);
+        return op_node(t, op, kids[0], kids[1], kids[2]);
+    }
+};
+
+std::string format(const char* pattern, const std::string (&args)[3]) {
+    std::string out;
+    for (const char* p = pattern; *p; ++p) {
+        if (p[0] == '{' && p[1] >= '0' && p[1] <= '2' && p[2] == '}') {
+            out += args[p[1] - '0'];
+            p += 2;
+        } else {
+            out += *p;
+        }
+    }
+    return out;
+}
+std::string number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    std::string s = buf;
+    if (s.find_first_of(".e") == std::string::npos) s += ".0";
+    return s;
+}
+/// A number as JSON (Python's json reads NaN and Infinity).
+std::string json_number(double v) {
+    if (std::isnan(v)) return "NaN";
+    if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+    return number(v);
+}
+/// The subtree at i as C++ (torch = false) or Python with torch (torch = true).
+std::string print(const tree& t, int i, bool torch) {
+    const node& n = t.nodes[std::size_t(i)];
+    if (n.op < 0) {
+        if (n.var >= 0) return std::string(1, "xyz"[n.var]);
+        return torch ? "K(" + number(n.constant) + ")" : number(n.constant);
+    }
+    std::string args[3];
+    for (int k = 0; k < 3; ++k)
+        if (n.kids[k] >= 0) args[k] = print(t, n.kids[k], torch);
+    const op_entry& e = ops()[std::size_t(n.op)];
+    return format(torch ? e.torch : e.cpp, args);
+}
+
+/// The nodes of the subtree at i, kids before parents.
+void order(const tree& t, int i, std::vector<int>& out) {
+    for (int k : t.nodes[std::size_t(i)].kids)
+        if (k >= 0) order(t, k, out);
+    out.push_back(i);
+}
+
+struct evaluation {
+    double value = 0;
+    double grad[3] = {0, 0, 0};
+};
+
+evaluation on_tape(const tree& t, int root, const fuzz::point& p) {
+    Tensor leaves[3] = {tensor(p.a, requires_grad), tensor(p.b, requires_grad), tensor(p.c, requires_grad)};
+    std::function<Tensor(int)> eval = [&](int i) -> Tensor {
+        const node& n = t.nodes[std::size_t(i)];
+        if (n.op < 0) return n.var >= 0 ? leaves[n.var] : tensor(n.constant);
+        Tensor k[3];
+        for (int j = 0; j < 3; ++j)
+            if (n.kids[j] >= 0) k[j] = eval(n.kids[j]);
+        return ops()[std::size_t(n.op)].tape(k[0], k[1], k[2]);
+    };
+    Tensor out = eval(root);
+    evaluation r;
+    r.value = out.item();
+    if (out.requires_grad()) out.backward();
+    for (int v = 0; v < 3; ++v) r.grad[v] = fuzz::grad_of(leaves[v]);
+    return r;
+}
+
+evaluation by_rules(const tree& t, int root, const fuzz::point& p) {
+    std::vector<int> seq;
+    order(t, root, seq);
+    std::vector<double> value(t.nodes.size()), adjoint(t.nodes.size(), 0.0);
+    std::vector<std::array<double, 3>> partial(t.nodes.size());
+    const double at[3] = {p.a, p.b, p.c};
+    for (int i : seq) {
+        const node& n = t.nodes[std::size_t(i)];
+        if (n.op < 0) {
+            value[std::size_t(i)] = n.var >= 0 ? at[n.var] : n.constant;
+            continue;
+        }
+        double kv[3] = {0, 0, 0}, d[3] = {0, 0, 0};
+        for (int j = 0; j < 3; ++j)
+            if (n.kids[j] >= 0) kv[j] = value[std::size_t(n.kids[j])];
+        ops()[std::size_t(n.op)].rule(kv[0], kv[1], kv[2], value[std::size_t(i)], d);
+        partial[std::size_t(i)] = {d[0], d[1], d[2]};
+    }
+    evaluation r;
+    r.value = value[std::size_t(root)];
+    adjoint[std::size_t(root)] = 1.0;
+    for (auto it = seq.rbegin(); it != seq.rend(); ++it) {
+        const node& n = t.nodes[std::size_t(*it)];
+        if (n.op < 0) {
+            if (n.var >= 0) r.grad[n.var] += adjoint[std::size_t(*it)];
+            continue;
+        }
+        for (int j = 0; j < 3; ++j)
+            if (n.kids[j] >= 0) adjoint[std::size_t(n.kids[j])] += adjoint[std::size_t(*it)] * partial[std::size_t(*it)][std::size_t(j)];
+    }
+    return r;
+}
+
+long double exact(const tree& t, int i, const long double (&at)[3]) {
+    const node& n = t.nodes[std::size_t(i)];
+    if (n.op < 0) return n.var >= 0 ? at[n.var] : static_cast<long double>(n.constant);
+    long double k[3] = {0, 0, 0};
+    for (int j = 0; j < 3; ++j)
+        if (n.kids[j] >= 0) k[j] = exact(t, n.kids[j], at);
+    return ops()[std::size_t(n.op)].exact(k[0], k[1], k[2]);
+}
+
+/// The central difference of the tree in variable k at p (long double).
+bool finite_difference(const tree& t, int root, const fuzz::point& p, int k, double computed, long double& out) {
+    using L = long double;
+    const L base[3] = {p.a, p.b, p.c};
+    auto at = [&](L d) {
+        L x[3] = {base[0], base[1], base[2]};
+        x[k] += d;
+        return exact(t, root, x);
+    };
+    return fuzz::central_difference(at, base[k], computed, out);
+}
+
+struct outcome {
+    int checks = 0, failures = 0;
+};
+
+/// Checks the subtree at root at every point; prints mismatches when loud.
+outcome check(const tree& t, int root, int id, const std::vector<fuzz::point>& points, bool loud, std::ofstream* torch) {
+    outcome o;
+    const std::string text = print(t, root, false);
+    auto expect = [&](bool ok, const char* what, const fuzz::point& p, double got, double want) {
+        ++o.checks;
+        if (ok) return;
+        ++o.failures;
+        if (loud)
+            std::printf("MISMATCH case %d: %s\n  at x=%.17g y=%.17g z=%.17g: %s: %.17g, expected %.17g\n", id, text.c_str(),
+                        p.a, p.b, p.c, what, got, want);
+    };
+    if (torch) *torch << "{\"id\": " << id << ", \"expr\": \"" << print(t, root, true) << "\", \"points\": [";
+    bool first = true;
+    for (const fuzz::point& p : points) {
+        const evaluation tape = on_tape(t, root, p), rules = by_rules(t, root, p);
+        if (torch) {
+            *torch << (first ? "" : ", ") << "[" << json_number(p.a) << ", " << json_number(p.b) << ", "
+                   << json_number(p.c) << ", " << json_number(tape.value) << ", " << json_number(tape.grad[0]) << ", "
+                   << json_number(tape.grad[1]) << ", " << json_number(tape.grad[2]) << "]";
+            first = false;
+        }
+        expect(fuzz::agree(tape.value, rules.value, 1e-12, 1e-300), "tape value", p, tape.value, rules.value);
+        double scale = 1.0;
+        for (double g : rules.grad) scale = std::fmax(scale, std::fabs(g));
+        const double floor = std::isfinite(scale) ? 1e-14 * scale : 1e-300;
+        static const char* const tape_names[3] = {"tape d/dx", "tape d/dy", "tape d/dz"};
+        static const char* const fd_names[3] = {"finite difference d/dx", "finite difference d/dy", "finite difference d/dz"};
+        const bool finite = std::isfinite(rules.value) && std::isfinite(scale);
+        for (int k = 0; k < 3; ++k) {
+            expect(fuzz::agree(tape.grad[k], rules.grad[k], 1e-12, floor), tape_names[k], p, tape.grad[k], rules.grad[k]);
+            long double fd = 0;
+            if (!p.special && finite && std::fabs(rules.grad[k]) < 1e6 && finite_difference(t, root, p, k, rules.value, fd))
+                expect(fuzz::agree(double(fd), rules.grad[k], 1e-6, 1e-8), fd_names[k], p, rules.grad[k], double(fd));
+        }
+    }
+    if (torch) *torch << "]}\n";
+    return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::uint64_t seed = 1;
+    long count = 1000;
+    int depth = 3;
+    const char* torch_path = nullptr;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!std::strcmp(argv[i], "--seed")) seed = std::strtoull(argv[i + 1], nullptr, 10);
+        else if (!std::strcmp(argv[i], "--count")) count = std::strtol(argv[i + 1], nullptr, 10);
+        else if (!std::strcmp(argv[i], "--depth")) depth = std::atoi(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--torch")) torch_path = argv[i + 1];
+        else {
+            std::fprintf(stderr, "usage: %s [--seed N] [--count N] [--depth N] [--torch cases.jsonl]\n", argv[0]);
+            return 2;
+        }
+    }
+    std::ofstream torch_file;
+    if (torch_path) torch_file.open(torch_path);
+    generator gen(seed);
+    long passed = 0, failed = 0, failing_cases = 0;
+    for (long id = 0; id < count; ++id) {
+        const tree t = gen.make(depth);
+        const auto points = fuzz::points_for(seed * 1000003u + std::uint64_t(id), 6);
+        const outcome o = check(t, t.root, int(id), points, true, torch_path ? &torch_file : nullptr);
+        passed += o.checks - o.failures;
+        failed += o.failures;
+        if (o.failures && failing_cases++ == 0) {
+            // the smallest failing subtree: a minimal reproducer
+            std::vector<int> seq;
+            order(t, t.root, seq);
+            int best = -1;
+            std::size_t best_size = 0;
+            for (int i : seq) {
+                std::vector<int> sub;
+                order(t, i, sub);
+                if ((best < 0 || sub.size() < best_size) && check(t, i, int(id), points, false, nullptr).failures) {
+                    best = i;
+                    best_size = sub.size();
+                }
+            }
+            if (best >= 0) std::printf("smallest failing subtree of case %ld: %s\n", id, print(t, best, false).c_str());
+        }
+    }
+    std::printf("seed %llu, %ld expressions:\n%ld passed, %ld failed\n", static_cast<unsigned long long>(seed), count,
+                passed, failed);
+    return failed ? 1 : 0;
+}
