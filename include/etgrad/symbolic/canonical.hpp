@@ -1,8 +1,8 @@
 /// @file canonical.hpp  simplify(e): a canonical form computed at compile time, so that equal
-/// formulas get equal types. Expressions order lighter first (fewer nodes), then by name. A sum is a
-/// left-nested chain of terms sorted by their monomial's name; a term is `coefficient * monomial` (coefficient first, omitted when 1); a monomial is a
-/// left-nested product of factors `base` or `base^r` (r a compile-time rational) sorted by the
-/// base's name. Like terms and like factors are merged, compile-time rationals fold, a
+/// formulas get equal types. Expressions order lighter first (fewer nodes), then by name. A sum
+/// is a left-nested chain of terms sorted by their monomials; a term is `coefficient * monomial`
+/// (coefficient first, omitted when 1); a monomial is a left-nested product of factors `base` or
+/// `base^r` (r a compile-time rational) sorted by their bases. Like terms and like factors are merged, compile-time rationals fold, a
 /// coefficient distributes over a sum, and every other op is an atom with canonical operands.
 /// Each op's notation says which it is (sum, difference, product, ...); an op may also give a
 /// rewrite into other ops (square(a) is pow(a, 2_c)).
@@ -82,8 +82,12 @@ constexpr bool orders_before() {
 /// a's chain with b's items appended one by one (b's chain rebuilt on top of a).
 template <notation N, template <class, class> class Node, class A, class B>
 constexpr auto append_chain(const A& a, const B& b) {
-    if constexpr (written_as<B, N>()) return Node<std::remove_cvref_t<decltype(append_chain<N, Node>(a, child<0>(b)))>, child_t<1, B>>(append_chain<N, Node>(a, child<0>(b)), child<1>(b));
-    else return Node<A, B>(a, b);
+    if constexpr (written_as<B, N>()) {
+        const auto front = append_chain<N, Node>(a, child<0>(b));
+        return Node<std::remove_cvref_t<decltype(front)>, child_t<1, B>>(front, child<1>(b));
+    } else {
+        return Node<A, B>(a, b);
+    }
 }
 
 template <class A, class B>
