@@ -5,10 +5,15 @@
 //   == the op rules composed at run time: each node's value and partials from the static
 //      engine's value_and_grad of that one op, chained in reverse (1e-12, or 1e-14 of the
 //      gradient's size where terms cancel; NaN and infinities must match)
-//   == central finite differences of the whole tree in long double (1e-6, where smooth).
-// fuzz.py compiles each expression instead and also checks the symbolic d(), the tape's
-// static statement and float; each case here prints as the C++ fuzz.py would compile, so a
-// mismatch found here is a fuzz.py case too.
+//   == the tape with each op recorded as a static statement
+//   == the symbolic d() of each op, evaluated and composed at run time (1e-9, or 1e-13 of the
+//      largest term summed where terms cancel; where finite and double computes the value well)
+//   == central finite differences of the whole tree in long double (1e-6, where smooth)
+//   and the op rules composed in float == in double (2e-3, or 1e-5 of the largest term summed,
+//   where float computes the value well and stays in range).
+// Every engine's op-level rules are covered; fuzz.py compiles each whole expression instead
+// (the static sweep and d() over deep expression types), at about half a second each. Each case
+// here prints as the C++ fuzz.py would compile, so a mismatch found here is a fuzz.py case too.
 //
 //   tree_fuzz --seed 7 --count 100000          # prints "N passed, M failed"; exit 1 on a mismatch
 //   tree_fuzz ... --torch cases.jsonl          # also writes each case for torch_compare.py
@@ -35,7 +40,7 @@ constexpr auto U = var<"u">;
 constexpr auto V = var<"v">;
 constexpr auto W = var<"w">;
 
-enum class domain { any, positive, unit };
+enum class domain { any, positive, unit, above_one };
 
 /// One op: how it prints (C++ and Python with torch), its arity, what its first operand needs,
 /// and the op itself as a generic function of three operands (Tensors or static variables).
@@ -44,21 +49,35 @@ struct op_entry {
     const char* torch;  // the same in torch (float64 tensors)
     int arity;
     domain first;
-    std::function<Tensor(const Tensor&, const Tensor&, const Tensor&)> tape;
-    std::function<void(double, double, double, double&, double (&)[3])> rule;  // value, partials
+    std::function<Tensor(const Tensor&, const Tensor&, const Tensor&)> tape;       // op by op
+    std::function<Tensor(const Tensor&, const Tensor&, const Tensor&)> statement;  // one static statement
+    std::function<void(double, double, double, double&, double (&)[3])> rule;      // value, partials
+    std::function<void(double, double, double, double&, double (&)[3])> symbolic;  // d() evaluated
+    std::function<void(float, float, float, float&, float (&)[3])> rule_float;
     std::function<long double(long double, long double, long double)> exact;
 };
 
+/// An op's value and partials at (a, b, c) from the static engine's sweep of that one op.
+template <class F, class T>
+void local_rule(F f, T a, T b, T c, T& value, T (&partial)[3]) {
+    const auto r = value_and_grad(f(U, V, W), U = a, V = b, W = c);
+    value = r.value;
+    partial[0] = r.grad[U];
+    partial[1] = r.grad[V];
+    partial[2] = r.grad[W];
+}
+
 template <class F>
 op_entry make(const char* cpp, const char* torch, int arity, domain first, F f) {
-    op_entry e{cpp, torch, arity, first, {}, {}, {}};
+    op_entry e{cpp, torch, arity, first, {}, {}, {}, {}, {}, {}};
     e.tape = [f](const Tensor& a, const Tensor& b, const Tensor& c) { return Tensor(f(a, b, c)); };
-    e.rule = [f](double a, double b, double c, double& value, double (&partial)[3]) {
-        const auto r = value_and_grad(f(U, V, W), U = a, V = b, W = c);
-        value = r.value;
-        partial[0] = r.grad[U];
-        partial[1] = r.grad[V];
-        partial[2] = r.grad[W];
+    e.statement = [f](const Tensor& a, const Tensor& b, const Tensor& c) { return Tensor(f(U, V, W)(U = a, V = b, W = c)); };
+    e.rule = [f](double a, double b, double c, double& value, double (&partial)[3]) { local_rule(f, a, b, c, value, partial); };
+    e.rule_float = [f](float a, float b, float c, float& value, float (&partial)[3]) { local_rule(f, a, b, c, value, partial); };
+    e.symbolic = [f](double a, double b, double c, double& value, double (&partial)[3]) {
+        const auto df = d(f(U, V, W), U, V, W)(U = a, V = b, W = c);
+        value = f(U, V, W)(U = a, V = b, W = c);
+        for (std::size_t k = 0; k < 3; ++k) partial[k] = df[k];
     };
     e.exact = [f](long double a, long double b, long double c) {
         return static_cast<long double>(f(U, V, W)(U = a, V = b, W = c));
@@ -92,7 +111,7 @@ const std::vector<op_entry>& ops() {
         ETGRAD_FUZZ_OP("square({0})", "torch.square({0})", 1, domain::any, square(a)),
         ETGRAD_FUZZ_OP("log({0})", "torch.log({0})", 1, domain::positive, log(a)),
         ETGRAD_FUZZ_OP("sqrt({0})", "torch.sqrt({0})", 1, domain::positive, sqrt(a)),
-        ETGRAD_FUZZ_OP("acosh(1.0 + {0})", "torch.acosh(1.0 + {0})", 1, domain::positive, acosh(1.0 + a)),
+        ETGRAD_FUZZ_OP("acosh({0})", "torch.acosh({0})", 1, domain::above_one, acosh(a)),
         ETGRAD_FUZZ_OP("asin({0})", "torch.asin({0})", 1, domain::unit, asin(a)),
         ETGRAD_FUZZ_OP("acos({0})", "torch.acos({0})", 1, domain::unit, acos(a)),
         ETGRAD_FUZZ_OP("atanh({0})", "torch.atanh({0})", 1, domain::unit, atanh(a)),
@@ -205,9 +224,12 @@ private:
         const int op = pick(int(table.size()));
         const op_entry& e = table[std::size_t(op)];
         int kids[3] = {-1, -1, -1};
-        kids[0] = e.first == domain::positive ? positive(t, depth - 1)
-                  : e.first == domain::unit   ? unit(t, depth - 1)
-                                              : expr(t, depth - 1);
+        switch (e.first) {
+            case domain::positive: kids[0] = positive(t, depth - 1); break;
+            case domain::unit: kids[0] = unit(t, depth - 1); break;
+            case domain::above_one: kids[0] = op_node(t, find("({0}) + ({1})"), constant(t, 1.0), positive(t, depth - 1)); break;
+            default: kids[0] = expr(t, depth - 1);
+        }
         for (int k = 1; k < e.arity; ++k) kids[k] = expr(t, depth - 1);
         if (e.arity == 3) kids[2] = op_node(t, find("({0}) + ({1})"), copy(t, kids[1]), positive(t, 0));  // lo <= hi
         if (!mentions_variable(t, kids[0]) && (e.arity < 2 || !mentions_variable(t, kids[1]))) kids[0] = variable(t);
@@ -261,20 +283,25 @@ void order(const tree& t, int i, std::vector<int>& out) {
     out.push_back(i);
 }
 
-struct evaluation {
-    double value = 0;
-    double grad[3] = {0, 0, 0};
+template <class T>
+struct evaluation_of {
+    T value = 0;
+    T grad[3] = {0, 0, 0};
+    T largest_term = 0;  // the largest |adjoint * partial| summed on the way: where terms cancel, rounding scales with it
 };
+using evaluation = evaluation_of<double>;
 
-evaluation on_tape(const tree& t, int root, const fuzz::point& p) {
+/// The tree on the tape: each op recorded op by op, or (statements) as a static statement.
+evaluation on_tape(const tree& t, int root, const fuzz::point& p, bool statements) {
     Tensor leaves[3] = {tensor(p.a, requires_grad), tensor(p.b, requires_grad), tensor(p.c, requires_grad)};
+    const Tensor unused = tensor(0.0);  // bound to a statement's variables its op does not use
     std::function<Tensor(int)> eval = [&](int i) -> Tensor {
         const node& n = t.nodes[std::size_t(i)];
         if (n.op < 0) return n.var >= 0 ? leaves[n.var] : tensor(n.constant);
         Tensor k[3];
-        for (int j = 0; j < 3; ++j)
-            if (n.kids[j] >= 0) k[j] = eval(n.kids[j]);
-        return ops()[std::size_t(n.op)].tape(k[0], k[1], k[2]);
+        for (int j = 0; j < 3; ++j) k[j] = n.kids[j] >= 0 ? eval(n.kids[j]) : unused;
+        const op_entry& e = ops()[std::size_t(n.op)];
+        return statements ? e.statement(k[0], k[1], k[2]) : e.tape(k[0], k[1], k[2]);
     };
     Tensor out = eval(root);
     evaluation r;
@@ -284,37 +311,49 @@ evaluation on_tape(const tree& t, int root, const fuzz::point& p) {
     return r;
 }
 
-evaluation by_rules(const tree& t, int root, const fuzz::point& p) {
+/// The tree's gradient by reverse accumulation at run time, each node's value and partials from
+/// local(op entry, operand values, value, partials): the op rules (double or float) or d().
+template <class T, class Local>
+evaluation_of<T> compose(const tree& t, int root, const fuzz::point& p, Local local) {
     std::vector<int> seq;
     order(t, root, seq);
-    std::vector<double> value(t.nodes.size()), adjoint(t.nodes.size(), 0.0);
-    std::vector<std::array<double, 3>> partial(t.nodes.size());
-    const double at[3] = {p.a, p.b, p.c};
+    std::vector<T> value(t.nodes.size()), adjoint(t.nodes.size(), T(0));
+    std::vector<std::array<T, 3>> partial(t.nodes.size());
+    const T at[3] = {T(p.a), T(p.b), T(p.c)};
     for (int i : seq) {
         const node& n = t.nodes[std::size_t(i)];
         if (n.op < 0) {
-            value[std::size_t(i)] = n.var >= 0 ? at[n.var] : n.constant;
+            value[std::size_t(i)] = n.var >= 0 ? at[n.var] : T(n.constant);
             continue;
         }
-        double kv[3] = {0, 0, 0}, d[3] = {0, 0, 0};
+        T kv[3] = {0, 0, 0}, d[3] = {0, 0, 0};
         for (int j = 0; j < 3; ++j)
             if (n.kids[j] >= 0) kv[j] = value[std::size_t(n.kids[j])];
-        ops()[std::size_t(n.op)].rule(kv[0], kv[1], kv[2], value[std::size_t(i)], d);
+        local(ops()[std::size_t(n.op)], kv, value[std::size_t(i)], d);
         partial[std::size_t(i)] = {d[0], d[1], d[2]};
     }
-    evaluation r;
+    evaluation_of<T> r;
     r.value = value[std::size_t(root)];
-    adjoint[std::size_t(root)] = 1.0;
+    adjoint[std::size_t(root)] = T(1);
     for (auto it = seq.rbegin(); it != seq.rend(); ++it) {
         const node& n = t.nodes[std::size_t(*it)];
         if (n.op < 0) {
             if (n.var >= 0) r.grad[n.var] += adjoint[std::size_t(*it)];
             continue;
         }
-        for (int j = 0; j < 3; ++j)
-            if (n.kids[j] >= 0) adjoint[std::size_t(n.kids[j])] += adjoint[std::size_t(*it)] * partial[std::size_t(*it)][std::size_t(j)];
+        for (int j = 0; j < 3; ++j) {
+            if (n.kids[j] < 0) continue;
+            const T term = adjoint[std::size_t(*it)] * partial[std::size_t(*it)][std::size_t(j)];
+            adjoint[std::size_t(n.kids[j])] += term;
+            if (std::isfinite(term)) r.largest_term = std::fmax(r.largest_term, std::fabs(term));
+        }
     }
     return r;
+}
+evaluation_of<double> by_rules(const tree& t, int root, const fuzz::point& p) {
+    return compose<double>(t, root, p, [](const op_entry& e, const double (&k)[3], double& v, double (&d)[3]) {
+        e.rule(k[0], k[1], k[2], v, d);
+    });
 }
 
 long double exact(const tree& t, int i, const long double (&at)[3]) {
@@ -357,7 +396,18 @@ outcome check(const tree& t, int root, int id, const std::vector<fuzz::point>& p
     if (torch) *torch << "{\"id\": " << id << ", \"expr\": \"" << print(t, root, true) << "\", \"points\": [";
     bool first = true;
     for (const fuzz::point& p : points) {
-        const evaluation tape = on_tape(t, root, p), rules = by_rules(t, root, p);
+        const evaluation tape = on_tape(t, root, p, false), stmt = on_tape(t, root, p, true);
+        const evaluation_of<double> rules = by_rules(t, root, p);
+        // d() gives pow's partials as the formulas b a^(b-1) and a^b log a; the numeric engines
+        // follow PyTorch's pow_backward where a is 0 (0, not 0 * inf) and NaN: there the rule stands
+        const auto sym = compose<double>(t, root, p, [](const op_entry& e, const double (&k)[3], double& v, double (&d)[3]) {
+            const bool pow_convention = std::strncmp(e.cpp, "pow(", 4) == 0 && (k[0] == 0 || std::isnan(k[0]));
+            if (pow_convention) e.rule(k[0], k[1], k[2], v, d);
+            else e.symbolic(k[0], k[1], k[2], v, d);
+        });
+        const auto single = compose<float>(t, root, p, [](const op_entry& e, const float (&k)[3], float& v, float (&d)[3]) {
+            e.rule_float(k[0], k[1], k[2], v, d);
+        });
         if (torch) {
             *torch << (first ? "" : ", ") << "[" << json_number(p.a) << ", " << json_number(p.b) << ", "
                    << json_number(p.c) << ", " << json_number(tape.value) << ", " << json_number(tape.grad[0]) << ", "
@@ -365,17 +415,35 @@ outcome check(const tree& t, int root, int id, const std::vector<fuzz::point>& p
             first = false;
         }
         expect(fuzz::agree(tape.value, rules.value, 1e-12, 1e-300), "tape value", p, tape.value, rules.value);
+        expect(fuzz::agree(stmt.value, rules.value, 1e-12, 1e-300), "tape statement value", p, stmt.value, rules.value);
         double scale = 1.0;
         for (double g : rules.grad) scale = std::fmax(scale, std::fabs(g));
         const double floor = std::isfinite(scale) ? 1e-14 * scale : 1e-300;
         static const char* const tape_names[3] = {"tape d/dx", "tape d/dy", "tape d/dz"};
         static const char* const fd_names[3] = {"finite difference d/dx", "finite difference d/dy", "finite difference d/dz"};
+        static const char* const stmt_names[3] = {"tape statement d/dx", "tape statement d/dy", "tape statement d/dz"};
+        static const char* const sym_names[3] = {"symbolic d/dx", "symbolic d/dy", "symbolic d/dz"};
+        static const char* const float_names[3] = {"float d/dx", "float d/dy", "float d/dz"};
         const bool finite = std::isfinite(rules.value) && std::isfinite(scale);
+        // double computes the value well (so the formulas' different roundings stay small):
+        // acosh(1 + 1e-11) is computed from 1 + 1e-11 in double, d() simplifies it away
+        const long double at_p[3] = {p.a, p.b, p.c};
+        const bool conditioned = fuzz::agree(double(exact(t, root, at_p)), rules.value, 1e-11, 1e-13);
         for (int k = 0; k < 3; ++k) {
             expect(fuzz::agree(tape.grad[k], rules.grad[k], 1e-12, floor), tape_names[k], p, tape.grad[k], rules.grad[k]);
+            expect(fuzz::agree(stmt.grad[k], rules.grad[k], 1e-12, floor), stmt_names[k], p, stmt.grad[k], rules.grad[k]);
+            if (p.special || !finite || !conditioned) continue;
+            expect(fuzz::agree(sym.grad[k], rules.grad[k], 1e-9, std::fmax(1e-10, 1e-13 * rules.largest_term)), sym_names[k], p, sym.grad[k], rules.grad[k]);
             long double fd = 0;
-            if (!p.special && finite && std::fabs(rules.grad[k]) < 1e6 && finite_difference(t, root, p, k, rules.value, fd))
-                expect(fuzz::agree(double(fd), rules.grad[k], 1e-6, 1e-8), fd_names[k], p, rules.grad[k], double(fd));
+            const bool smooth = std::fabs(rules.grad[k]) < 1e6 && finite_difference(t, root, p, k, rules.value, fd);
+            if (smooth) expect(fuzz::agree(double(fd), rules.grad[k], 1e-6, 1e-8), fd_names[k], p, rules.grad[k], double(fd));
+            // float against double where float computes the value well and the function is smooth
+            const bool float_conditioned = fuzz::agree(double(single.value), rules.value, 1e-5, 1e-6);
+            // and float stays in range on the way (no underflow to 0 times an overflow)
+            const bool float_range = std::isfinite(single.grad[k]) && (rules.grad[k] == 0 || std::fabs(rules.grad[k]) > 1e-20);
+            if (smooth && float_conditioned && float_range && std::fabs(rules.grad[k]) < 1e3 && std::fabs(rules.value) < 1e3)
+                expect(fuzz::agree(double(single.grad[k]), rules.grad[k], 2e-3, std::fmax(2e-3, 1e-5 * rules.largest_term)),
+                       float_names[k], p, double(single.grad[k]), rules.grad[k]);
         }
     }
     if (torch) *torch << "]}\n";
