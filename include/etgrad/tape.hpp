@@ -3,10 +3,12 @@
 #pragma once
 #include <etgrad/static.hpp>
 #include <etgrad/tape/backward.hpp>
+#include <etgrad/tape/classify.hpp>
 #include <etgrad/tape/compare.hpp>
 #include <etgrad/tape/factory.hpp>
 #include <etgrad/tape/generic.hpp>
 #include <etgrad/tape/ops.hpp>
 #include <etgrad/tape/print.hpp>
 #include <etgrad/tape/reduce.hpp>
+#include <etgrad/tape/shape.hpp>
 #include <etgrad/tape/tensor.hpp>

@@ -98,6 +98,12 @@ inline double* adjoint_target(ThreadState& s, const Input& in) {
                     for (std::int64_t c = 0; c < C; ++c) target[r * C + c] += n->scale * adj[n->axis == 0 ? c : r];
                 break;
             }
+            case Kind::gather: {
+                const std::int64_t* map = gather_map(in);
+                for (std::int64_t k = 0; k < m; ++k)
+                    if (map[k] >= 0) target[map[k]] += adj[k];
+                break;
+            }
             case Kind::matmul: {
                 // out (R x P) = A (R x M) B (M x P): dA = adj B^T, dB = A^T adj
                 const Input* io = n->inputs;

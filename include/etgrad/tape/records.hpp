@@ -101,13 +101,17 @@ struct Input {
     std::uint32_t index = 0;    // the input's statement or leaf registration
     std::uint32_t version = 0;  // its storage's version when recorded (matmul reads it back)
 };
+/// A gather node keeps, per output element, the input's element it came from (-1: another
+/// input's) where other nodes keep partials.
+inline std::int64_t* gather_map(const Input& in) noexcept { return reinterpret_cast<std::int64_t*>(in.partial); }
 
 enum class Kind : std::uint8_t {
     elementwise,       // out[k] = f(inputs at k): partials per output element, broadcasting
     mean_elementwise,  // out = mean_k f(inputs at k) (losses on tensors): partials per element, / n
     reduce_all,        // sum or mean of every element
     reduce_axis,       // sum or mean along an axis
-    matmul             // uses the saved inputs
+    matmul,            // uses the saved inputs
+    gather             // out[k] = one input's element map[k] (shapes, indexing, cat): map in place of partials
 };
 
 /// An op on whole tensors, recorded as one statement of the tape that points to it; it lives

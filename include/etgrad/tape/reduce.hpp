@@ -56,7 +56,7 @@ inline Tensor reduce_all(const Tensor& t, bool mean, const char* name) {
     Tensor r = make_result(Shape::scalar(), name, Kind::reduce_all, {x}, &n);
     const double s = pairwise_sum(x->data, x->numel());
     const double scale = mean ? 1.0 / double(x->numel()) : 1.0;
-    tensor_access::impl(r)->data[0] = s * scale;
+    tensor_access::impl(r)->data[0] = mean ? s / double(x->numel()) : s;  // divided, as PyTorch: correctly rounded
     if (n) n->scale = scale;
     return r;
 }
@@ -71,12 +71,14 @@ inline Tensor reduce_axis(const Tensor& t, int axis, bool mean, const char* name
     const std::int64_t R = x->shape.dims[0], C = x->shape.dims[1];
     Node* n = nullptr;
     Tensor r = make_result(Shape::vector(axis == 0 ? C : R), name, Kind::reduce_axis, {x}, &n);
-    const double scale = mean ? 1.0 / double(axis == 0 ? R : C) : 1.0;
+    const double n_along = double(axis == 0 ? R : C), scale = mean ? 1.0 / n_along : 1.0;
     double* o = tensor_access::impl(r)->data;
     if (axis == 0)  // down each column
-        for (std::int64_t j = 0; j < C; ++j) o[j] = pairwise_sum(x->data + j, R, C) * scale;
+        for (std::int64_t j = 0; j < C; ++j) o[j] = pairwise_sum(x->data + j, R, C);
     else  // along each row
-        for (std::int64_t i = 0; i < R; ++i) o[i] = pairwise_sum(x->data + i * C, C) * scale;
+        for (std::int64_t i = 0; i < R; ++i) o[i] = pairwise_sum(x->data + i * C, C);
+    if (mean)
+        for (std::int64_t k = 0; k < (axis == 0 ? C : R); ++k) o[k] /= n_along;
     if (n) {
         n->scale = scale;
         n->axis = axis;

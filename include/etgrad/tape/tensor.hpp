@@ -135,6 +135,8 @@ class Tensor {
     }
     /// A copy with its own storage, recorded (CloneBackward0) when this tensor requires grad.
     Tensor clone() const;
+    /// Element i along the first dimension (a row of a matrix): see select() in shape.hpp.
+    Tensor operator[](std::int64_t i) const;
     /// Makes this non-leaf keep its gradient in grad() at the next backward.
     void retain_grad() {
         check_owned("retain_grad()");

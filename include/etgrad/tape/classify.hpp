@@ -1,0 +1,136 @@
+/// @file classify.hpp  Along a dimension: amax, amin (ties share the gradient evenly, as
+/// torch.amax), argmax, argmin; and what classification needs: logsumexp, softmax, log_softmax,
+/// nll_loss, cross_entropy. Each is composed of recorded ops (a shift by the maximum keeps exp
+/// in range) and named as PyTorch names its grad_fn.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <etgrad/ops/arithmetic.hpp>
+#include <etgrad/ops/elementary.hpp>
+#include <etgrad/tape/compare.hpp>
+#include <etgrad/tape/factory.hpp>
+#include <etgrad/tape/ops.hpp>
+#include <etgrad/tape/reduce.hpp>
+#include <etgrad/tape/shape.hpp>
+
+namespace etgrad {
+namespace detail {
+
+/// Along dim, the index of the largest (or smallest) element, the first one at ties; NaN wins,
+/// as in PyTorch. Returned per output element of the reduced shape.
+inline std::vector<std::int64_t> arg_extreme(Impl* x, std::int64_t dim, bool largest, const char* what) {
+    if (x->shape.rank == 0) return {0};
+    dim = dim_index(dim, x->shape.rank, what);
+    const std::int64_t R = x->shape.rows(), C = x->shape.cols();
+    const bool rows = x->shape.rank == 2 && dim == 1;  // along each row
+    const std::int64_t outer = x->shape.rank == 1 ? 1 : (rows ? R : C), inner = x->shape.rank == 1 ? C : (rows ? C : R);
+    if (inner == 0) throw shape_error(std::string(what) + ": expected reduction dimension to be non-empty");
+    std::vector<std::int64_t> out(std::size_t(outer), 0);
+    for (std::int64_t o = 0; o < outer; ++o) {
+        auto at = [&](std::int64_t i) { return x->data[x->shape.rank == 1 ? i : (rows ? o * C + i : i * C + o)]; };
+        std::int64_t best = 0;
+        for (std::int64_t i = 1; i < inner && !std::isnan(at(best)); ++i)
+            if (std::isnan(at(i)) || (largest ? at(i) > at(best) : at(i) < at(best))) best = i;
+        out[std::size_t(o)] = best;
+    }
+    return out;
+}
+/// The extreme along dim as a constant (not recorded) with the dimension kept (size 1).
+inline Tensor extreme_kept(const Tensor& t, std::int64_t dim, bool largest, const char* what) {
+    Impl* x = checked(t, what);
+    const std::vector<std::int64_t> idx = arg_extreme(x, dim, largest, what);
+    std::vector<double> v;
+    const std::int64_t C = x->shape.cols();
+    const bool rows = x->shape.rank == 2 && dim_index(dim, x->shape.rank, what) == 1;
+    for (std::size_t o = 0; o < idx.size(); ++o)
+        v.push_back(x->data[x->shape.rank < 2 ? idx[o] : (rows ? std::int64_t(o) * C + idx[o] : idx[o] * C + std::int64_t(o))]);
+    if (x->shape.rank < 2) return from_vector(v, {1});
+    return rows ? from_vector(v, {std::int64_t(v.size()), 1}) : from_vector(v, {1, std::int64_t(v.size())});
+}
+inline Tensor drop_kept(const Tensor& kept, const Tensor& t, std::int64_t dim, bool keepdim) {
+    if (keepdim) return kept;
+    return t.dim() < 2 ? squeeze(kept) : squeeze(kept, dim);
+}
+/// amax or amin: m + sum((x - m) * w) with w = 1/count at the extremes, so the value is m
+/// exactly and ties share the gradient evenly.
+inline Tensor extreme(const Tensor& t, std::int64_t dim, bool keepdim, bool largest, const char* what, const char* name) {
+    const Tensor m = extreme_kept(t, dim, largest, what);
+    const Tensor mask = eq(t, m);
+    const Tensor w = mask / sum(mask, dim, true);
+    Tensor r = sum((t - m) * w, dim, true) + m;
+    return named(drop_kept(r, t, dim, keepdim), name);
+}
+inline Tensor arg_tensor(const Tensor& t, std::int64_t dim, bool keepdim, bool largest, const char* what) {
+    Impl* x = checked(t, what);
+    const std::vector<std::int64_t> idx = arg_extreme(x, dim, largest, what);
+    std::vector<double> v(idx.begin(), idx.end());
+    if (x->shape.rank < 2) return keepdim ? from_vector(v, {1}) : tensor(v[0]);
+    const bool rows = dim_index(dim, 2, what) == 1;
+    if (!keepdim) return from_vector(v, {std::int64_t(v.size())});
+    return rows ? from_vector(v, {std::int64_t(v.size()), 1}) : from_vector(v, {1, std::int64_t(v.size())});
+}
+
+}  // namespace detail
+
+/// The largest element along dim; ties share the gradient evenly (AmaxBackward0).
+inline Tensor amax(const Tensor& t, std::int64_t dim, bool keepdim = false) {
+    return detail::extreme(t, dim, keepdim, true, "amax", "AmaxBackward0");
+}
+/// The smallest element along dim; ties share the gradient evenly (AminBackward0).
+inline Tensor amin(const Tensor& t, std::int64_t dim, bool keepdim = false) {
+    return detail::extreme(t, dim, keepdim, false, "amin", "AminBackward0");
+}
+/// The index of the largest element along dim (the first at ties; NaN counts as largest), as
+/// a tensor of whole numbers that is never recorded.
+inline Tensor argmax(const Tensor& t, std::int64_t dim, bool keepdim = false) {
+    return detail::arg_tensor(t, dim, keepdim, true, "argmax");
+}
+/// The index of the smallest element along dim (the first at ties).
+inline Tensor argmin(const Tensor& t, std::int64_t dim, bool keepdim = false) {
+    return detail::arg_tensor(t, dim, keepdim, false, "argmin");
+}
+
+/// log(sum(exp(t), dim)), computed shifted by the maximum so it neither overflows nor
+/// underflows (LogsumexpBackward0).
+inline Tensor logsumexp(const Tensor& t, std::int64_t dim, bool keepdim = false) {
+    Tensor m = detail::extreme_kept(t, dim, true, "logsumexp");
+    double* v = m.data();
+    for (std::int64_t i = 0; i < m.numel(); ++i)
+        if (std::isinf(v[i])) v[i] = 0;  // a row of -inf (or one +inf) is not shifted, as in PyTorch
+    Tensor r = log(sum(exp(t - m), dim, true)) + m;
+    return detail::named(detail::drop_kept(r, t, dim, keepdim), "LogsumexpBackward0");
+}
+/// t - logsumexp(t, dim) (LogSoftmaxBackward0).
+inline Tensor log_softmax(const Tensor& t, std::int64_t dim) {
+    return detail::named(t - logsumexp(t, dim, true), "LogSoftmaxBackward0");
+}
+/// exp(t) / sum(exp(t), dim) (SoftmaxBackward0).
+inline Tensor softmax(const Tensor& t, std::int64_t dim) { return detail::named(exp(log_softmax(t, dim)), "SoftmaxBackward0"); }
+
+/// The mean over rows i of -logp[i, target[i]] (NllLossBackward0): log-probabilities of shape
+/// (N, C) and N class indices in [0, C).
+inline Tensor nll_loss(const Tensor& logp, const std::vector<std::int64_t>& target) {
+    using namespace detail;
+    Impl* x = checked(logp, "nll_loss");
+    if (x->shape.rank != 2) throw shape_error("nll_loss: expected input of shape (N, C), got " + x->shape.str());
+    const std::int64_t N = x->shape.dims[0], C = x->shape.dims[1];
+    if (std::int64_t(target.size()) != N)
+        throw shape_error("nll_loss: expected input batch_size (" + std::to_string(N) + ") to match target batch_size (" +
+                          std::to_string(target.size()) + ")");
+    for (std::int64_t c : target)
+        if (c < 0 || c >= C) throw shape_error("nll_loss: Target " + std::to_string(c) + " is out of bounds.");
+    const std::int64_t* tg = target.data();
+    Tensor picked = gather("IndexBackward0", Shape::vector(N), {x},
+                           [=](std::int64_t k) { return std::pair<std::size_t, std::int64_t>{0, k * C + tg[k]}; });
+    return named(-mean(picked), "NllLossBackward0");
+}
+/// nll_loss(log_softmax(logits, 1), target): the classification loss on raw scores of shape
+/// (N, C) (NllLossBackward0, as PyTorch names it).
+inline Tensor cross_entropy(const Tensor& logits, const std::vector<std::int64_t>& target) {
+    return nll_loss(log_softmax(logits, 1), target);
+}
+
+}  // namespace etgrad
