@@ -176,3 +176,25 @@ TEST_CASE("cross_entropy and nll_loss match PyTorch", "[tape][classify]") {
     CHECK_THROWS_WITH(cross_entropy(logits, {0}), etgrad_test::contains("to match target batch_size (1)"));
     check_gradient([](const Tensor& t) { return cross_entropy(t, {1, 2}); }, x23, {2, 3});
 }
+
+TEST_CASE("norm: the 2-norm without overflow, gradient t / norm and 0 at zero, as PyTorch", "[tape][classify]") {
+    Tensor v = from_vector({3, 4}, {2}).requires_grad_();
+    Tensor n = norm(v);
+    CHECK(n.item() == 5.0);
+    CHECK(n.grad_fn() == "LinalgVectorNormBackward0");
+    n.backward();
+    CHECK(values(v.grad()) == std::vector<double>{0.6, 0.8});
+    CHECK_THAT(norm(from_vector({3e200, 4e200}, {2})).item(), WithinRel(5e200, 1e-15));
+    CHECK_THAT(norm(from_vector({3e-200, 4e-200}, {2})).item(), WithinRel(5e-200, 1e-15));
+    Tensor z = zeros({3}).requires_grad_();
+    norm(z).backward();
+    CHECK(values(z.grad()) == std::vector<double>{0, 0, 0});
+    CHECK(std::isnan(norm(from_vector({1, std::numeric_limits<double>::quiet_NaN(), 3}, {3})).item()));
+    check_gradient([](const Tensor& t) { return norm(t) * t; }, x23, {2, 3});
+}
+
+TEST_CASE("t.t() and t.reshape(...) as members", "[tape][shape]") {
+    const Tensor a = from_vector(x23, {2, 3});
+    CHECK(values(a.t()) == values(transpose(a)));
+    CHECK(a.reshape({3, 2}).shape() == std::vector<std::int64_t>{3, 2});
+}

@@ -1,5 +1,5 @@
 /// @file classify.hpp  Along a dimension: amax, amin (ties share the gradient evenly, as
-/// torch.amax), argmax, argmin; and what classification needs: logsumexp, softmax, log_softmax,
+/// torch.amax), argmax, argmin; norm; and what classification needs: logsumexp, softmax, log_softmax,
 /// nll_loss, cross_entropy. Each is composed of recorded ops (a shift by the maximum keeps exp
 /// in range) and named as PyTorch names its grad_fn.
 #pragma once
@@ -91,6 +91,25 @@ inline Tensor argmax(const Tensor& t, std::int64_t dim, bool keepdim = false) {
 /// The index of the smallest element along dim (the first at ties).
 inline Tensor argmin(const Tensor& t, std::int64_t dim, bool keepdim = false) {
     return detail::arg_tensor(t, dim, keepdim, false, "argmin");
+}
+
+/// The 2-norm of all elements, sqrt(sum(t^2)) without overflow or underflow of the squares; its
+/// gradient t / norm, and 0 at a zero tensor, as PyTorch (LinalgVectorNormBackward0).
+inline Tensor norm(const Tensor& t) {
+    using namespace detail;
+    Impl* x = checked(t, "norm");
+    double scale = 0;
+    for (std::int64_t k = 0; k < x->numel() && !std::isnan(scale); ++k)
+        scale = std::isnan(x->data[k]) ? x->data[k] : std::fmax(scale, std::fabs(x->data[k]));
+    double ss = 0;
+    if (scale > 0 && std::isfinite(scale))
+        for (std::int64_t k = 0; k < x->numel(); ++k) ss += (x->data[k] / scale) * (x->data[k] / scale);
+    const double value = scale > 0 && std::isfinite(scale) ? scale * std::sqrt(ss) : scale;
+    // value + sum((t - t's values) * w): exactly `value`, with gradient w = t / value
+    const Tensor values = t.detach().clone();
+    Tensor w = t.detach().clone();
+    for (std::int64_t k = 0; k < w.numel(); ++k) w.data()[k] = value == 0 ? 0.0 : w.data()[k] / value;
+    return named(sum((t - values) * w) + value, "LinalgVectorNormBackward0");
 }
 
 /// log(sum(exp(t), dim)), computed shifted by the maximum so it neither overflows nor

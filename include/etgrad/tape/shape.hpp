@@ -282,5 +282,9 @@ inline Tensor mean(const Tensor& t, std::int64_t axis, bool keepdim) {
 /// Element i along the first dimension (SelectBackward0): a row of a matrix, an element of a
 /// vector, as `t[i]` in PyTorch.
 inline Tensor Tensor::operator[](std::int64_t i) const { return select(*this, 0, i); }
+/// The transpose (TransposeBackward0), as `t.t()` in PyTorch.
+inline Tensor Tensor::t() const { return transpose(*this); }
+/// reshape(*this, dims) (ViewBackward0).
+inline Tensor Tensor::reshape(std::initializer_list<std::int64_t> dims) const { return etgrad::reshape(*this, dims); }
 
 }  // namespace etgrad

@@ -3,6 +3,7 @@
 /// Copies of a handle share the tensor, as Python names do.
 #pragma once
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -137,6 +138,10 @@ class Tensor {
     Tensor clone() const;
     /// Element i along the first dimension (a row of a matrix): see select() in shape.hpp.
     Tensor operator[](std::int64_t i) const;
+    /// The transpose of a matrix (a tensor of fewer dimensions unchanged): transpose(*this).
+    Tensor t() const;
+    /// The same elements in another shape: reshape(*this, dims).
+    Tensor reshape(std::initializer_list<std::int64_t> dims) const;
     /// Makes this non-leaf keep its gradient in grad() at the next backward.
     void retain_grad() {
         check_owned("retain_grad()");
