@@ -48,7 +48,8 @@ int main() {
     for (int epoch = 0; epoch < 20; ++epoch) {
         std::shuffle(order.begin(), order.end(), shuffle_rng);
         for (std::size_t start = 0; start < order.size(); start += 50) {
-            const std::vector<std::int64_t> batch(order.begin() + std::ptrdiff_t(start), order.begin() + std::ptrdiff_t(start + 50));
+            const std::vector<std::int64_t> batch(order.begin() + std::ptrdiff_t(start),
+                                                  order.begin() + std::ptrdiff_t(start + 50));
             std::vector<std::int64_t> targets;
             for (std::int64_t i : batch) targets.push_back(train_labels[std::size_t(i)]);
             opt.zero_grad();
@@ -61,8 +62,8 @@ int main() {
     }
     const double train = accuracy(X, train_labels, W, b), test = accuracy(X_test, test_labels, W, b);
     std::printf("cross-entropy %.4f on the first batch, %.4f on the last (20 epochs of 12 batches)\n", first, last);
-    std::printf("  accuracy: train %.3f, test %.3f (at least 0.90 expected: the classes overlap a little)   %s\n", train,
-                test, test >= 0.90 && train >= 0.90 ? "ok" : "MISMATCH");
+    std::printf("  accuracy: train %.3f, test %.3f (at least 0.90 expected: the classes overlap a little)   %s\n",
+                train, test, test >= 0.90 && train >= 0.90 ? "ok" : "MISMATCH");
     if (test < 0.90 || train < 0.90 || !(last < first)) ++example::failures;
     return example::done();
 }

@@ -74,8 +74,8 @@ struct reporter {
         ++r.checks;
         if (ok) return;
         ++r.failures;
-        std::printf("MISMATCH case %d: %s\n  at a=%.17g b=%.17g c=%.17g: %s: %.17g, expected %.17g\n", id, text, p.a, p.b,
-                    p.c, what, got, want);
+        std::printf("MISMATCH case %d: %s\n  at a=%.17g b=%.17g c=%.17g: %s: %.17g, expected %.17g\n", id, text, p.a,
+                    p.b, p.c, what, got, want);
     }
 };
 
@@ -104,9 +104,7 @@ template <class E>
 bool finite_difference(const E& e, const point& p, int k, double computed, long double& out) {
     using L = long double;
     const L a = p.a, b = p.b, c = p.c;
-    auto at = [&](L d) {
-        return L(e(A = a + (k == 0 ? d : 0), B = b + (k == 1 ? d : 0), C = c + (k == 2 ? d : 0)));
-    };
+    auto at = [&](L d) { return L(e(A = a + (k == 0 ? d : 0), B = b + (k == 1 ? d : 0), C = c + (k == 2 ? d : 0))); };
     return central_difference(at, k == 0 ? a : (k == 1 ? b : c), computed, out);
 }
 
@@ -138,7 +136,8 @@ void check_case(int id, const char* text, F f, result& res) {
         static const char* const tape_names[3] = {"tape op-by-op d/da", "tape op-by-op d/db", "tape op-by-op d/dc"};
         static const char* const stmt_names[3] = {"tape statement d/da", "tape statement d/db", "tape statement d/dc"};
         static const char* const sym_names[3] = {"symbolic d/da", "symbolic d/db", "symbolic d/dc"};
-        static const char* const fd_names[3] = {"finite difference d/da", "finite difference d/db", "finite difference d/dc"};
+        static const char* const fd_names[3] = {"finite difference d/da", "finite difference d/db",
+                                                "finite difference d/dc"};
         static const char* const float_names[3] = {"float d/da", "float d/db", "float d/dc"};
         // The tape folds temporaries into their consumer's statement, multiplying partials in
         // another order than the static sweep: where terms cancel to nearly zero the results
@@ -157,7 +156,8 @@ void check_case(int id, const char* text, F f, result& res) {
             // value agrees with it (else the expression cancels in float: 1 + 1e-6, say) and the
             // finite-difference test above says the function is smooth here
             const bool float_conditioned = agree(double(rf.value), r.value, 1e-5, 1e-6);
-            if (std::fabs(g[k]) < 1e3 && std::fabs(r.value) < 1e3 && float_conditioned && finite_difference(e, p, k, r.value, fd))
+            if (std::fabs(g[k]) < 1e3 && std::fabs(r.value) < 1e3 && float_conditioned &&
+                finite_difference(e, p, k, r.value, fd))
                 rep.check(agree(double(gf[k]), g[k], 2e-3, 2e-3), float_names[k], p, double(gf[k]), g[k]);
         }
     }

@@ -71,10 +71,16 @@ template <class F>
 op_entry make(const char* cpp, const char* torch, int arity, domain first, F f) {
     op_entry e{cpp, torch, arity, first, {}, {}, {}, {}, {}, {}};
     e.tape = [f](const Tensor& a, const Tensor& b, const Tensor& c) { return Tensor(f(a, b, c)); };
-    e.statement = [f](const Tensor& a, const Tensor& b, const Tensor& c) { return Tensor(f(U, V, W)(U = a, V = b, W = c)); };
-    e.rule = [f](double a, double b, double c, double& value, double (&partial)[3]) { local_rule(f, a, b, c, value, partial); };
-    e.rule_float = [f](float a, float b, float c, float& value, float (&partial)[3]) { local_rule(f, a, b, c, value, partial); };
-    e.symbolic = [f](double a, double b, double c, double& value, double (&partial)[3]) {
+    e.statement = [f](const Tensor& a, const Tensor& b, const Tensor& c) {
+        return Tensor(f(U, V, W)(U = a, V = b, W = c));
+    };
+    e.rule = [f](double a, double b, double c, double& value, double(&partial)[3]) {
+        local_rule(f, a, b, c, value, partial);
+    };
+    e.rule_float = [f](float a, float b, float c, float& value, float(&partial)[3]) {
+        local_rule(f, a, b, c, value, partial);
+    };
+    e.symbolic = [f](double a, double b, double c, double& value, double(&partial)[3]) {
         const auto df = d(f(U, V, W), U, V, W)(U = a, V = b, W = c);
         value = f(U, V, W)(U = a, V = b, W = c);
         for (std::size_t k = 0; k < 3; ++k) partial[k] = df[k];
@@ -86,8 +92,13 @@ op_entry make(const char* cpp, const char* torch, int arity, domain first, F f) 
 }
 
 // The op set of fuzz.py: every scalar op of ops/, integer and real powers, the losses, clamp.
-#define ETGRAD_FUZZ_OP(cpp, torch, arity, first, body) \
-    make(cpp, torch, arity, first, [](const auto& a, const auto& b, const auto& c) { (void)a; (void)b; (void)c; return body; })
+#define ETGRAD_FUZZ_OP(cpp, torch, arity, first, body)                               \
+    make(cpp, torch, arity, first, [](const auto& a, const auto& b, const auto& c) { \
+        (void)a;                                                                     \
+        (void)b;                                                                     \
+        (void)c;                                                                     \
+        return body;                                                                 \
+    })
 const std::vector<op_entry>& ops() {
     static const std::vector<op_entry> table = {
         ETGRAD_FUZZ_OP("-({0})", "-({0})", 1, domain::any, -a),
@@ -125,8 +136,9 @@ const std::vector<op_entry>& ops() {
         ETGRAD_FUZZ_OP("mse({0}, {1})", "F.mse_loss({0}, {1})", 2, domain::any, mse(a, b)),
         ETGRAD_FUZZ_OP("bce_with_logits({0}, {1})", "F.binary_cross_entropy_with_logits({0}, {1})", 2, domain::any,
                        bce_with_logits(a, b)),
-        ETGRAD_FUZZ_OP("bce(sigmoid({0}), sigmoid({1}))", "F.binary_cross_entropy(torch.sigmoid({0}), torch.sigmoid({1}))",
-                       2, domain::any, bce(sigmoid(a), sigmoid(b))),
+        ETGRAD_FUZZ_OP("bce(sigmoid({0}), sigmoid({1}))",
+                       "F.binary_cross_entropy(torch.sigmoid({0}), torch.sigmoid({1}))", 2, domain::any,
+                       bce(sigmoid(a), sigmoid(b))),
         ETGRAD_FUZZ_OP("pow({0}, -2)", "torch.pow({0}, -2)", 1, domain::any, pow(a, -2)),
         ETGRAD_FUZZ_OP("pow({0}, -1)", "torch.pow({0}, -1)", 1, domain::any, pow(a, -1)),
         ETGRAD_FUZZ_OP("pow({0}, 0)", "torch.pow({0}, 0)", 1, domain::any, pow(a, 0)),
@@ -204,18 +216,24 @@ private:
     int positive(tree& t, int depth) {  // a subtree whose value is > 0
         const int x = with_variable(t, expr(t, depth));
         switch (pick(3)) {
-            case 0: return op_node(t, find("exp({0})"), x);
-            case 1: return op_node(t, find("sigmoid({0})"), x);
-            default: return op_node(t, find("softplus({0})"), x);
+            case 0:
+                return op_node(t, find("exp({0})"), x);
+            case 1:
+                return op_node(t, find("sigmoid({0})"), x);
+            default:
+                return op_node(t, find("softplus({0})"), x);
         }
     }
     int constant(tree& t, double v) { return push(t, node{-1, -1, v, {-1, -1, -1}}); }
     int unit(tree& t, int depth) {  // a subtree whose value is in [-0.9, 0.9], as in fuzz.py
         const int x = with_variable(t, expr(t, depth));
         switch (pick(3)) {
-            case 0: return op_node(t, find("({0}) * ({1})"), constant(t, 0.9), op_node(t, find("tanh({0})"), x));
-            case 1: return op_node(t, find("({0}) - ({1})"), op_node(t, find("sigmoid({0})"), x), constant(t, 0.5));
-            default: return op_node(t, find("({0}) * ({1})"), constant(t, 0.5), op_node(t, find("sin({0})"), x));
+            case 0:
+                return op_node(t, find("({0}) * ({1})"), constant(t, 0.9), op_node(t, find("tanh({0})"), x));
+            case 1:
+                return op_node(t, find("({0}) - ({1})"), op_node(t, find("sigmoid({0})"), x), constant(t, 0.5));
+            default:
+                return op_node(t, find("({0}) * ({1})"), constant(t, 0.5), op_node(t, find("sin({0})"), x));
         }
     }
     int expr(tree& t, int depth) {
@@ -225,10 +243,17 @@ private:
         const op_entry& e = table[std::size_t(op)];
         int kids[3] = {-1, -1, -1};
         switch (e.first) {
-            case domain::positive: kids[0] = positive(t, depth - 1); break;
-            case domain::unit: kids[0] = unit(t, depth - 1); break;
-            case domain::above_one: kids[0] = op_node(t, find("({0}) + ({1})"), constant(t, 1.0), positive(t, depth - 1)); break;
-            default: kids[0] = expr(t, depth - 1);
+            case domain::positive:
+                kids[0] = positive(t, depth - 1);
+                break;
+            case domain::unit:
+                kids[0] = unit(t, depth - 1);
+                break;
+            case domain::above_one:
+                kids[0] = op_node(t, find("({0}) + ({1})"), constant(t, 1.0), positive(t, depth - 1));
+                break;
+            default:
+                kids[0] = expr(t, depth - 1);
         }
         for (int k = 1; k < e.arity; ++k) kids[k] = expr(t, depth - 1);
         if (e.arity == 3) kids[2] = op_node(t, find("({0}) + ({1})"), copy(t, kids[1]), positive(t, 0));  // lo <= hi
@@ -287,7 +312,8 @@ template <class T>
 struct evaluation_of {
     T value = 0;
     T grad[3] = {0, 0, 0};
-    T largest_term = 0;  // the largest |adjoint * partial| summed on the way: where terms cancel, rounding scales with it
+    T largest_term =
+        0;  // the largest |adjoint * partial| summed on the way: where terms cancel, rounding scales with it
 };
 using evaluation = evaluation_of<double>;
 
@@ -351,7 +377,7 @@ evaluation_of<T> compose(const tree& t, int root, const fuzz::point& p, Local lo
     return r;
 }
 evaluation_of<double> by_rules(const tree& t, int root, const fuzz::point& p) {
-    return compose<double>(t, root, p, [](const op_entry& e, const double (&k)[3], double& v, double (&d)[3]) {
+    return compose<double>(t, root, p, [](const op_entry& e, const double(&k)[3], double& v, double(&d)[3]) {
         e.rule(k[0], k[1], k[2], v, d);
     });
 }
@@ -382,7 +408,8 @@ struct outcome {
 };
 
 /// Checks the subtree at root at every point; prints mismatches when loud.
-outcome check(const tree& t, int root, int id, const std::vector<fuzz::point>& points, bool loud, std::ofstream* torch) {
+outcome check(const tree& t, int root, int id, const std::vector<fuzz::point>& points, bool loud,
+              std::ofstream* torch) {
     outcome o;
     const std::string text = print(t, root, false);
     auto expect = [&](bool ok, const char* what, const fuzz::point& p, double got, double want) {
@@ -390,8 +417,8 @@ outcome check(const tree& t, int root, int id, const std::vector<fuzz::point>& p
         if (ok) return;
         ++o.failures;
         if (loud)
-            std::printf("MISMATCH case %d: %s\n  at x=%.17g y=%.17g z=%.17g: %s: %.17g, expected %.17g\n", id, text.c_str(),
-                        p.a, p.b, p.c, what, got, want);
+            std::printf("MISMATCH case %d: %s\n  at x=%.17g y=%.17g z=%.17g: %s: %.17g, expected %.17g\n", id,
+                        text.c_str(), p.a, p.b, p.c, what, got, want);
     };
     if (torch) *torch << "{\"id\": " << id << ", \"expr\": \"" << print(t, root, true) << "\", \"points\": [";
     bool first = true;
@@ -400,14 +427,18 @@ outcome check(const tree& t, int root, int id, const std::vector<fuzz::point>& p
         const evaluation_of<double> rules = by_rules(t, root, p);
         // d() gives pow's partials as the formulas b a^(b-1) and a^b log a; the numeric engines
         // follow PyTorch's pow_backward where a is 0 (0, not 0 * inf) and NaN: there the rule stands
-        const auto sym = compose<double>(t, root, p, [](const op_entry& e, const double (&k)[3], double& v, double (&d)[3]) {
-            const bool pow_convention = std::strncmp(e.cpp, "pow(", 4) == 0 && (k[0] == 0 || std::isnan(k[0]));
-            if (pow_convention) e.rule(k[0], k[1], k[2], v, d);
-            else e.symbolic(k[0], k[1], k[2], v, d);
-        });
-        const auto single = compose<float>(t, root, p, [](const op_entry& e, const float (&k)[3], float& v, float (&d)[3]) {
-            e.rule_float(k[0], k[1], k[2], v, d);
-        });
+        const auto sym =
+            compose<double>(t, root, p, [](const op_entry& e, const double(&k)[3], double& v, double(&d)[3]) {
+                const bool pow_convention = std::strncmp(e.cpp, "pow(", 4) == 0 && (k[0] == 0 || std::isnan(k[0]));
+                if (pow_convention)
+                    e.rule(k[0], k[1], k[2], v, d);
+                else
+                    e.symbolic(k[0], k[1], k[2], v, d);
+            });
+        const auto single =
+            compose<float>(t, root, p, [](const op_entry& e, const float(&k)[3], float& v, float(&d)[3]) {
+                e.rule_float(k[0], k[1], k[2], v, d);
+            });
         if (torch) {
             *torch << (first ? "" : ", ") << "[" << json_number(p.a) << ", " << json_number(p.b) << ", "
                    << json_number(p.c) << ", " << json_number(tape.value) << ", " << json_number(tape.grad[0]) << ", "
@@ -420,7 +451,8 @@ outcome check(const tree& t, int root, int id, const std::vector<fuzz::point>& p
         for (double g : rules.grad) scale = std::fmax(scale, std::fabs(g));
         const double floor = std::isfinite(scale) ? 1e-14 * scale : 1e-300;
         static const char* const tape_names[3] = {"tape d/dx", "tape d/dy", "tape d/dz"};
-        static const char* const fd_names[3] = {"finite difference d/dx", "finite difference d/dy", "finite difference d/dz"};
+        static const char* const fd_names[3] = {"finite difference d/dx", "finite difference d/dy",
+                                                "finite difference d/dz"};
         static const char* const stmt_names[3] = {"tape statement d/dx", "tape statement d/dy", "tape statement d/dz"};
         static const char* const sym_names[3] = {"symbolic d/dx", "symbolic d/dy", "symbolic d/dz"};
         static const char* const float_names[3] = {"float d/dx", "float d/dy", "float d/dz"};
@@ -430,19 +462,26 @@ outcome check(const tree& t, int root, int id, const std::vector<fuzz::point>& p
         const long double at_p[3] = {p.a, p.b, p.c};
         const bool conditioned = fuzz::agree(double(exact(t, root, at_p)), rules.value, 1e-11, 1e-13);
         for (int k = 0; k < 3; ++k) {
-            expect(fuzz::agree(tape.grad[k], rules.grad[k], 1e-12, floor), tape_names[k], p, tape.grad[k], rules.grad[k]);
-            expect(fuzz::agree(stmt.grad[k], rules.grad[k], 1e-12, floor), stmt_names[k], p, stmt.grad[k], rules.grad[k]);
+            expect(fuzz::agree(tape.grad[k], rules.grad[k], 1e-12, floor), tape_names[k], p, tape.grad[k],
+                   rules.grad[k]);
+            expect(fuzz::agree(stmt.grad[k], rules.grad[k], 1e-12, floor), stmt_names[k], p, stmt.grad[k],
+                   rules.grad[k]);
             if (p.special || !finite || !conditioned) continue;
-            expect(fuzz::agree(sym.grad[k], rules.grad[k], 1e-9, std::fmax(1e-10, 1e-13 * rules.largest_term)), sym_names[k], p, sym.grad[k], rules.grad[k]);
+            expect(fuzz::agree(sym.grad[k], rules.grad[k], 1e-9, std::fmax(1e-10, 1e-13 * rules.largest_term)),
+                   sym_names[k], p, sym.grad[k], rules.grad[k]);
             long double fd = 0;
             const bool smooth = std::fabs(rules.grad[k]) < 1e6 && finite_difference(t, root, p, k, rules.value, fd);
-            if (smooth) expect(fuzz::agree(double(fd), rules.grad[k], 1e-6, 1e-8), fd_names[k], p, rules.grad[k], double(fd));
+            if (smooth)
+                expect(fuzz::agree(double(fd), rules.grad[k], 1e-6, 1e-8), fd_names[k], p, rules.grad[k], double(fd));
             // float against double where float computes the value well and the function is smooth
             const bool float_conditioned = fuzz::agree(double(single.value), rules.value, 1e-5, 1e-6);
             // and float stays in range on the way (no underflow to 0 times an overflow)
-            const bool float_range = std::isfinite(single.grad[k]) && (rules.grad[k] == 0 || std::fabs(rules.grad[k]) > 1e-20);
-            if (smooth && float_conditioned && float_range && std::fabs(rules.grad[k]) < 1e3 && std::fabs(rules.value) < 1e3)
-                expect(fuzz::agree(double(single.grad[k]), rules.grad[k], 2e-3, std::fmax(2e-3, 1e-5 * rules.largest_term)),
+            const bool float_range =
+                std::isfinite(single.grad[k]) && (rules.grad[k] == 0 || std::fabs(rules.grad[k]) > 1e-20);
+            if (smooth && float_conditioned && float_range && std::fabs(rules.grad[k]) < 1e3 &&
+                std::fabs(rules.value) < 1e3)
+                expect(fuzz::agree(double(single.grad[k]), rules.grad[k], 2e-3,
+                                   std::fmax(2e-3, 1e-5 * rules.largest_term)),
                        float_names[k], p, double(single.grad[k]), rules.grad[k]);
         }
     }
@@ -458,10 +497,14 @@ int main(int argc, char** argv) {
     int depth = 3;
     const char* torch_path = nullptr;
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--seed")) seed = std::strtoull(argv[i + 1], nullptr, 10);
-        else if (!std::strcmp(argv[i], "--count")) count = std::strtol(argv[i + 1], nullptr, 10);
-        else if (!std::strcmp(argv[i], "--depth")) depth = std::atoi(argv[i + 1]);
-        else if (!std::strcmp(argv[i], "--torch")) torch_path = argv[i + 1];
+        if (!std::strcmp(argv[i], "--seed"))
+            seed = std::strtoull(argv[i + 1], nullptr, 10);
+        else if (!std::strcmp(argv[i], "--count"))
+            count = std::strtol(argv[i + 1], nullptr, 10);
+        else if (!std::strcmp(argv[i], "--depth"))
+            depth = std::atoi(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--torch"))
+            torch_path = argv[i + 1];
         else {
             std::fprintf(stderr, "usage: %s [--seed N] [--count N] [--depth N] [--torch cases.jsonl]\n", argv[0]);
             return 2;

@@ -119,7 +119,8 @@ TEST_CASE("sum and mean keep a dimension with keepdim", "[tape][shape]") {
     CHECK(sum(a, 1, true).shape() == std::vector<std::int64_t>{2, 1});
     CHECK(mean(a, 0, true).shape() == std::vector<std::int64_t>{1, 3});
     CHECK(sum(a, -1, true).grad_fn() == "SumBackward1");
-    CHECK(values(a - mean(a, 1, true)) == std::vector<double>{-1, 0, 1, 2.1666666666666665, -0.33333333333333337, -1.8333333333333335});
+    CHECK(values(a - mean(a, 1, true)) ==
+          std::vector<double>{-1, 0, 1, 2.1666666666666665, -0.33333333333333337, -1.8333333333333335});
     check_gradient([](const Tensor& t) { return t / sum(t * t, 1, true); }, x23, {2, 3});
 }
 

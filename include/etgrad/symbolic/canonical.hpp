@@ -2,8 +2,9 @@
 /// formulas get equal types. Expressions order lighter first (fewer nodes), then by name. A sum
 /// is a left-nested chain of terms sorted by their monomials; a term is `coefficient * monomial`
 /// (coefficient first, omitted when 1); a monomial is a left-nested product of factors `base` or
-/// `base^r` (r a compile-time rational) sorted by their bases. Like terms and like factors are merged, compile-time rationals fold, a
-/// coefficient distributes over a sum, and every other op is an atom with canonical operands.
+/// `base^r` (r a compile-time rational) sorted by their bases. Like terms and like factors are
+/// merged, compile-time rationals fold, a coefficient distributes over a sum, and every other op
+/// is an atom with canonical operands.
 /// Each op's notation says which it is (sum, difference, product, ...); an op may also give a
 /// rewrite into other ops (square(a) is pow(a, 2_c)).
 ///
@@ -95,8 +96,10 @@ constexpr auto add_c(const A& a, const B& b) {
     if constexpr (is_zero<A>) return b;
     else if constexpr (is_zero<B>) return a;
     else if constexpr (is_rational_v<A> && is_rational_v<B>) return coef_add(a, b);
-    else if constexpr (!is_coef<A> && !is_coef<B> && orders_before<mono_t, notation::sum, A, B>()) return append_chain<notation::sum, add_node>(a, b);
-    else if constexpr (!is_coef<A> && !is_coef<B> && orders_before<mono_t, notation::sum, B, A>()) return append_chain<notation::sum, add_node>(b, a);
+    else if constexpr (!is_coef<A> && !is_coef<B> && orders_before<mono_t, notation::sum, A, B>())
+        return append_chain<notation::sum, add_node>(a, b);
+    else if constexpr (!is_coef<A> && !is_coef<B> && orders_before<mono_t, notation::sum, B, A>())
+        return append_chain<notation::sum, add_node>(b, a);
     else return sum_from(merge<mono_t, term_merge>(concat_lists(terms_of(a), terms_of(b))));
 }
 
@@ -114,10 +117,14 @@ constexpr auto mul_c(const A& a, const B& b) {
         return scale_sum(a, b);
     } else if constexpr (is_coef<B> && is_add<A>) {
         return scale_sum(b, a);
-    } else if constexpr (!is_one<mono_t<A>> && !is_one<mono_t<B>> && orders_before<base_t, notation::product, mono_t<A>, mono_t<B>>()) {
-        return term_c(coef_mul(coef_of(a), coef_of(b)), append_chain<notation::product, mul_node>(mono_of(a), mono_of(b)));
-    } else if constexpr (!is_one<mono_t<A>> && !is_one<mono_t<B>> && orders_before<base_t, notation::product, mono_t<B>, mono_t<A>>()) {
-        return term_c(coef_mul(coef_of(a), coef_of(b)), append_chain<notation::product, mul_node>(mono_of(b), mono_of(a)));
+    } else if constexpr (!is_one<mono_t<A>> && !is_one<mono_t<B>> &&
+                         orders_before<base_t, notation::product, mono_t<A>, mono_t<B>>()) {
+        return term_c(coef_mul(coef_of(a), coef_of(b)),
+                      append_chain<notation::product, mul_node>(mono_of(a), mono_of(b)));
+    } else if constexpr (!is_one<mono_t<A>> && !is_one<mono_t<B>> &&
+                         orders_before<base_t, notation::product, mono_t<B>, mono_t<A>>()) {
+        return term_c(coef_mul(coef_of(a), coef_of(b)),
+                      append_chain<notation::product, mul_node>(mono_of(b), mono_of(a)));
     } else {
         const auto coef = coef_mul(coef_of(a), coef_of(b));
         const auto factors = merge<base_t, factor_merge>(concat_lists(factors_of(mono_of(a)), factors_of(mono_of(b))));

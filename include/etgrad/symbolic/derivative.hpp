@@ -59,7 +59,8 @@ constexpr auto derive_node(const E& e, std::index_sequence<I...> is) {
 }
 
 template <fixed_string N, class E>
-using raw_derivative_t = decltype(derive_node<N>(std::declval<const E&>(), std::make_index_sequence<E::arity>{}));
+using raw_derivative_t =
+    decltype(derive_node<N>(std::declval<const E&>(), std::make_index_sequence<E::arity>{}));
 
 /// d e / d N for a canonical e; the result is canonical. A derivative that outgrows
 /// ETGRAD_SYMBOLIC_NODE_BUDGET is cut to 0 (d() then refuses it, see symbolic_budget).
@@ -67,7 +68,8 @@ template <fixed_string N, class E>
 constexpr auto derive(const E& e) {
     if constexpr (!depends_on<E, name_list<N>>::value) return c<0>;
     else if constexpr (kind<E>::is_variable) return c<1>;
-    else if constexpr (weight<raw_derivative_t<N, E>> <= ETGRAD_SYMBOLIC_NODE_BUDGET) return derive_node<N>(e, std::make_index_sequence<E::arity>{});
+    else if constexpr (weight<raw_derivative_t<N, E>> <= ETGRAD_SYMBOLIC_NODE_BUDGET)
+        return derive_node<N>(e, std::make_index_sequence<E::arity>{});
     else return c<0>;  // nothing above this grows further
 }
 
@@ -118,7 +120,8 @@ constexpr bool same_structure(const A& a, const B& b) {
 template <expression F, fixed_string N>
 constexpr auto d(const F& f, variable<N>) {
     using R = decltype(detail::derive<N>(simplify(f)));
-    static_assert(sizeof(detail::symbolic_budget<name_of<F>, N, !detail::derivative_cut<N, decltype(simplify(f))>()>) != 0);
+    static_assert(
+        sizeof(detail::symbolic_budget<name_of<F>, N, !detail::derivative_cut<N, decltype(simplify(f))>()>) != 0);
     if constexpr (!detail::has_runtime_constant<F>::value && std::is_default_constructible_v<R>)
         return R{};  // the type is the whole answer: no code runs (or is generated) to build it
     else

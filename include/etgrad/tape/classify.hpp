@@ -46,7 +46,8 @@ inline Tensor extreme_kept(const Tensor& t, std::int64_t dim, bool largest, cons
     const std::int64_t C = x->shape.cols();
     const bool rows = x->shape.rank == 2 && dim_index(dim, x->shape.rank, what) == 1;
     for (std::size_t o = 0; o < idx.size(); ++o)
-        v.push_back(x->data[x->shape.rank < 2 ? idx[o] : (rows ? std::int64_t(o) * C + idx[o] : idx[o] * C + std::int64_t(o))]);
+        v.push_back(
+            x->data[x->shape.rank < 2 ? idx[o] : (rows ? std::int64_t(o) * C + idx[o] : idx[o] * C + std::int64_t(o))]);
     if (x->shape.rank < 2) return from_vector(v, {1});
     return rows ? from_vector(v, {std::int64_t(v.size()), 1}) : from_vector(v, {1, std::int64_t(v.size())});
 }
@@ -56,7 +57,8 @@ inline Tensor drop_kept(const Tensor& kept, const Tensor& t, std::int64_t dim, b
 }
 /// amax or amin: m + sum((x - m) * w) with w = 1/count at the extremes, so the value is m
 /// exactly and ties share the gradient evenly.
-inline Tensor extreme(const Tensor& t, std::int64_t dim, bool keepdim, bool largest, const char* what, const char* name) {
+inline Tensor extreme(const Tensor& t, std::int64_t dim, bool keepdim, bool largest, const char* what,
+                      const char* name) {
     const Tensor m = extreme_kept(t, dim, largest, what);
     const Tensor mask = eq(t, m);
     const Tensor w = mask / sum(mask, dim, true);
@@ -127,7 +129,9 @@ inline Tensor log_softmax(const Tensor& t, std::int64_t dim) {
     return detail::named(t - logsumexp(t, dim, true), "LogSoftmaxBackward0");
 }
 /// exp(t) / sum(exp(t), dim) (SoftmaxBackward0).
-inline Tensor softmax(const Tensor& t, std::int64_t dim) { return detail::named(exp(log_softmax(t, dim)), "SoftmaxBackward0"); }
+inline Tensor softmax(const Tensor& t, std::int64_t dim) {
+    return detail::named(exp(log_softmax(t, dim)), "SoftmaxBackward0");
+}
 
 /// The mean over rows i of -logp[i, target[i]] (NllLossBackward0): log-probabilities of shape
 /// (N, C) and N class indices in [0, C).
@@ -137,13 +141,14 @@ inline Tensor nll_loss(const Tensor& logp, const std::vector<std::int64_t>& targ
     if (x->shape.rank != 2) throw shape_error("nll_loss: expected input of shape (N, C), got " + x->shape.str());
     const std::int64_t N = x->shape.dims[0], C = x->shape.dims[1];
     if (std::int64_t(target.size()) != N)
-        throw shape_error("nll_loss: expected input batch_size (" + std::to_string(N) + ") to match target batch_size (" +
-                          std::to_string(target.size()) + ")");
+        throw shape_error("nll_loss: expected input batch_size (" + std::to_string(N) +
+                          ") to match target batch_size (" + std::to_string(target.size()) + ")");
     for (std::int64_t c : target)
         if (c < 0 || c >= C) throw shape_error("nll_loss: Target " + std::to_string(c) + " is out of bounds.");
     const std::int64_t* tg = target.data();
-    Tensor picked = gather("IndexBackward0", Shape::vector(N), {x},
-                           [=](std::int64_t k) { return std::pair<std::size_t, std::int64_t>{0, k * C + tg[k]}; });
+    Tensor picked = gather("IndexBackward0", Shape::vector(N), {x}, [=](std::int64_t k) {
+        return element_of{0, k * C + tg[k]};
+    });
     return named(-mean(picked), "NllLossBackward0");
 }
 /// nll_loss(log_softmax(logits, 1), target): the classification loss on raw scores of shape

@@ -18,6 +18,9 @@
 namespace etgrad {
 namespace detail {
 
+/// Where an output element comes from: (input, element index).
+using element_of = std::pair<std::size_t, std::int64_t>;
+
 /// The result of shape `shape` whose element k is input source(k).first's element
 /// source(k).second; recorded (a gather node) when an input requires grad.
 template <class Source>
@@ -28,7 +31,8 @@ Tensor gather(const char* name, const Shape& shape, const std::vector<Impl*>& in
     const bool recording = any && s.grad_enabled;
     std::vector<std::uint32_t> index(in.size(), no_index);
     if (recording)
-        for (std::size_t j = 0; j < in.size(); ++j) index[j] = in[j]->requires_grad ? operand_index(s, in[j]) : no_index;
+        for (std::size_t j = 0; j < in.size(); ++j)
+            index[j] = in[j]->requires_grad ? operand_index(s, in[j]) : no_index;
     Impl* out = make_impl(s, shape, false);  // every element written below
     Tensor result = tensor_access::adopt(out);
     const std::int64_t m = shape.numel();
@@ -47,7 +51,7 @@ Tensor gather(const char* name, const Shape& shape, const std::vector<Impl*>& in
         out->node = n;
     }
     for (std::int64_t k = 0; k < m; ++k) {
-        const std::pair<std::size_t, std::int64_t> from = source(k);
+        const element_of from = source(k);
         out->data[k] = in[from.first]->data[from.second];
         if (n) gather_map(n->inputs[from.first])[k] = from.second;
     }
@@ -72,7 +76,7 @@ inline Shape shape_of(std::initializer_list<std::int64_t> dims, const char* what
 /// The same elements in a new shape (a copy): the shared helper of reshape and its kin.
 inline Tensor reshaped(const Tensor& t, const Shape& shape, const char* name) {
     Impl* x = checked(t, name);
-    return gather(name, shape, {x}, [](std::int64_t k) { return std::pair<std::size_t, std::int64_t>{0, k}; });
+    return gather(name, shape, {x}, [](std::int64_t k) { return element_of{0, k}; });
 }
 /// Renames a result's grad_fn (a composite named as PyTorch names the op).
 inline Tensor named(Tensor t, const char* name) {
@@ -103,7 +107,8 @@ inline Tensor reshape(const Tensor& t, std::initializer_list<std::int64_t> dims)
     if (infer >= 0 && known != 0 && x->numel() % known == 0) s.dims[infer] = x->numel() / known;
     if ((infer >= 0 && (known == 0 || x->numel() % known != 0)) || s.numel() != x->numel()) {
         std::string want = "[";
-        for (auto it = dims.begin(); it != dims.end(); ++it) want += (it == dims.begin() ? "" : ", ") + std::to_string(*it);
+        for (auto it = dims.begin(); it != dims.end(); ++it)
+            want += (it == dims.begin() ? "" : ", ") + std::to_string(*it);
         throw shape_error("reshape: shape '" + want + "]' is invalid for input of size " + std::to_string(x->numel()));
     }
     return reshaped(t, s, "ViewBackward0");
@@ -117,10 +122,12 @@ inline Tensor unsqueeze(const Tensor& t, std::int64_t dim) {
     const Shape& s = checked(t, "unsqueeze")->shape;
     if (s.rank == 2) throw shape_error("unsqueeze: tensors have at most 2 dimensions, got shape " + s.str());
     if (dim < -(s.rank + 1) || dim > s.rank)
-        throw shape_error("unsqueeze: dimension out of range (expected to be in range of [" + std::to_string(-(s.rank + 1)) +
-                          ", " + std::to_string(s.rank) + "], but got " + std::to_string(dim) + ")");
+        throw shape_error("unsqueeze: dimension out of range (expected to be in range of [" +
+                          std::to_string(-(s.rank + 1)) + ", " + std::to_string(s.rank) + "], but got " +
+                          std::to_string(dim) + ")");
     if (dim < 0) dim += s.rank + 1;
-    const Shape out = s.rank == 0 ? Shape::vector(1) : (dim == 0 ? Shape::matrix(1, s.dims[0]) : Shape::matrix(s.dims[0], 1));
+    const Shape out =
+        s.rank == 0 ? Shape::vector(1) : (dim == 0 ? Shape::matrix(1, s.dims[0]) : Shape::matrix(s.dims[0], 1));
     return reshaped(t, out, "UnsqueezeBackward0");
 }
 /// t without its dimensions of size 1 (SqueezeBackward0).
@@ -150,8 +157,9 @@ inline Tensor transpose(const Tensor& t, std::int64_t d0 = 0, std::int64_t d1 = 
     d1 = dim_index(d1, x->shape.rank, "transpose");
     if (x->shape.rank < 2 || d0 == d1) return reshaped(t, x->shape, "TransposeBackward0");
     const std::int64_t R = x->shape.dims[0], C = x->shape.dims[1];
-    return gather("TransposeBackward0", Shape::matrix(C, R), {x},
-                  [R, C](std::int64_t k) { return std::pair<std::size_t, std::int64_t>{0, (k % R) * C + k / R}; });
+    return gather("TransposeBackward0", Shape::matrix(C, R), {x}, [R, C](std::int64_t k) {
+        return element_of{0, (k % R) * C + k / R};
+    });
 }
 
 /// Element i along dim, the dimension removed: a row of a matrix, an element of a vector
@@ -167,11 +175,11 @@ inline Tensor select(const Tensor& t, std::int64_t dim, std::int64_t i) {
                           " with size " + std::to_string(n));
     if (i < 0) i += n;
     if (x->shape.rank == 1)
-        return gather("SelectBackward0", Shape::scalar(), {x}, [i](std::int64_t) { return std::pair<std::size_t, std::int64_t>{0, i}; });
+        return gather("SelectBackward0", Shape::scalar(), {x}, [i](std::int64_t) { return element_of{0, i}; });
     const std::int64_t C = x->shape.dims[1], R = x->shape.dims[0];
     const Shape out = Shape::vector(dim == 0 ? C : R);
     return gather("SelectBackward0", out, {x}, [=](std::int64_t k) {
-        return std::pair<std::size_t, std::int64_t>{0, dim == 0 ? i * C + k : k * C + i};
+        return element_of{0, dim == 0 ? i * C + k : k * C + i};
     });
 }
 
@@ -183,7 +191,9 @@ inline Tensor narrow(const Tensor& t, std::int64_t dim, std::int64_t start, std:
     if (x->shape.rank == 0) throw shape_error("narrow: a 0-dimensional tensor cannot be narrowed");
     dim = dim_index(dim, x->shape.rank, "narrow");
     const std::int64_t n = x->shape.dims[dim];
-    if (start < -n || start > n) throw shape_error("narrow: start (" + std::to_string(start) + ") is out of range for size " + std::to_string(n));
+    if (start < -n || start > n)
+        throw shape_error("narrow: start (" + std::to_string(start) + ") is out of range for size " +
+                          std::to_string(n));
     if (start < 0) start += n;
     if (length < 0 || start + length > n)
         throw shape_error("narrow: start (" + std::to_string(start) + ") + length (" + std::to_string(length) +
@@ -193,7 +203,7 @@ inline Tensor narrow(const Tensor& t, std::int64_t dim, std::int64_t start, std:
     const std::int64_t C = x->shape.cols(), oc = out.cols();
     return gather("SliceBackward0", out, {x}, [=](std::int64_t k) {
         const std::int64_t r = k / oc, c = k % oc;
-        return std::pair<std::size_t, std::int64_t>{0, x->shape.rank == 1 ? start + k : (dim == 0 ? (start + r) * C + c : r * C + start + c)};
+        return element_of{0, x->shape.rank == 1 ? start + k : (dim == 0 ? (start + r) * C + c : r * C + start + c)};
     });
 }
 
@@ -215,7 +225,7 @@ inline Tensor index_select(const Tensor& t, std::int64_t dim, const std::vector<
     const std::int64_t* idx = indices.data();
     return gather("IndexSelectBackward0", out, {x}, [=](std::int64_t k) {
         const std::int64_t r = k / oc, c = k % oc;
-        return std::pair<std::size_t, std::int64_t>{0, x->shape.rank == 1 ? idx[k] : (dim == 0 ? idx[r] * C + c : r * C + idx[c])};
+        return element_of{0, x->shape.rank == 1 ? idx[k] : (dim == 0 ? idx[r] * C + c : r * C + idx[c])};
     });
 }
 
@@ -250,7 +260,7 @@ inline Tensor cat(const std::vector<Tensor>& ts, std::int64_t dim = 0) {
         std::size_t j = 0;
         while (j + 1 < offset.size() && offset[j + 1] <= along) ++j;
         const std::int64_t local = along - offset[j], C = in[j]->shape.cols();
-        return std::pair<std::size_t, std::int64_t>{j, out.rank == 1 ? local : (dim == 0 ? local * C + c : r * C + local)};
+        return element_of{j, out.rank == 1 ? local : (dim == 0 ? local * C + c : r * C + local)};
     });
 }
 
