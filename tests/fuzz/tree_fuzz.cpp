@@ -1,6 +1,6 @@
 // Differential fuzzing at scale: random expression trees built at run time (thousands a
 // second, so 10^5 and more in minutes), over the same op set and points as fuzz.py. Each tree
-// is evaluated three ways and checked like fuzz_check.hpp:
+// is evaluated in every engine and checked like fuzz_check.hpp:
 //   the tape, op by op (Tensors)
 //   == the op rules composed at run time: each node's value and partials from the static
 //      engine's value_and_grad of that one op, chained in reverse (1e-12, or 1e-14 of the
@@ -457,8 +457,8 @@ outcome check(const tree& t, int root, int id, const std::vector<fuzz::point>& p
         static const char* const sym_names[3] = {"symbolic d/dx", "symbolic d/dy", "symbolic d/dz"};
         static const char* const float_names[3] = {"float d/dx", "float d/dy", "float d/dz"};
         const bool finite = std::isfinite(rules.value) && std::isfinite(scale);
-        // double computes the value well (so the formulas' different roundings stay small):
-        // acosh(1 + 1e-11) is computed from 1 + 1e-11 in double, d() simplifies it away
+        // double computes the value well, so the formulas' different roundings stay small (where
+        // it does not, 1 + 1e-13 minus 1, say, no gradient formula is more right than another)
         const long double at_p[3] = {p.a, p.b, p.c};
         const bool conditioned = fuzz::agree(double(exact(t, root, at_p)), rules.value, 1e-11, 1e-13);
         for (int k = 0; k < 3; ++k) {
