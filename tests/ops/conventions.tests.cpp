@@ -152,3 +152,13 @@ TEST_CASE("asinh' and acosh' stay exact for huge arguments instead of overflowin
     // and near 1, acosh' = 1/sqrt((a - 1)(a + 1)) keeps a - 1 exact
     CHECK_THAT(grad(acosh(x), x = 1.0 + 1e-12)[x], WithinRel(1.0 / std::sqrt(2e-12 + 1e-24), 1e-3));
 }
+
+TEST_CASE("atan2's partials neither overflow nor underflow for huge or tiny arguments", "[ops][conventions]") {
+    // b / (a^2 + b^2) with a^2 = inf would be 0
+    const auto g = grad(atan2(x, y), x = 1e200, y = 1e200);
+    CHECK_THAT(g[x], WithinRel(5e-201, 1e-12));
+    CHECK_THAT(g[y], WithinRel(-5e-201, 1e-12));
+    const auto t = grad(atan2(x, y), x = 3e-200, y = 4e-200);  // a^2 + b^2 = 0 in double
+    CHECK_THAT(t[x], WithinRel(1.6e199, 1e-12));  // 4e-200 / 25e-400
+    CHECK_THAT(grad(atan2(x, y), x = 1.0, y = 2.0)[x], WithinRel(0.4, 1e-15));
+}

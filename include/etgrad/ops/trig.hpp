@@ -1,6 +1,7 @@
 /// @file trig.hpp  sin, cos, tan and their inverses asin, acos, atan, atan2.
 #pragma once
 #include <cstddef>
+#include <limits>
 #include <utility>
 
 #include <etgrad/core/expression.hpp>
@@ -95,11 +96,24 @@ struct atan2_op {
     static constexpr char name[] = "atan2";
     template <class A, class B>
     static constexpr auto value(A a, B b) { return math::atan2(a, b); }
-    // the angle of the point (b, a): d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2)
+    // the angle of the point (b, a): d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2); on
+    // numbers scaled by s = max(|a|, |b|) first, so that a^2 + b^2 neither overflows (past
+    // 1e154 the partials would be 0) nor underflows
     template <std::size_t I, class Y, class A, class B>
     static constexpr auto partial(const Y&, const A& a, const B& b) {
-        if constexpr (I == 0) return b / (a * a + b * b);
-        else return -a / (a * a + b * b);
+        if constexpr (arithmetic<A> && arithmetic<B>) {
+            using R = detail::real_t<A, B>;
+            const R ar = R(a), br = R(b);
+            const R s = (ar < 0 ? -ar : ar) > (br < 0 ? -br : br) ? (ar < 0 ? -ar : ar) : (br < 0 ? -br : br);
+            if (!(s > R(0)) || s == std::numeric_limits<R>::infinity())  // 0, NaN, inf: the formula's own result
+                return I == 0 ? br / (ar * ar + br * br) : -ar / (ar * ar + br * br);
+            const R as = ar / s, bs = br / s;
+            return (I == 0 ? bs : -as) / (as * as + bs * bs) / s;
+        } else if constexpr (I == 0) {
+            return b / (a * a + b * b);
+        } else {
+            return -a / (a * a + b * b);
+        }
     }
 };
 /// The angle of the point (b, a) in [-pi, pi], as torch.atan2(a, b).
