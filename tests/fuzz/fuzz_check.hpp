@@ -70,12 +70,15 @@ struct reporter {
     int id;
     const char* text;
     result& r;
+    const char* names = "abc";  // the variables' names in the text
+    bool loud = true;           // print mismatches (else only count them)
     void check(bool ok, const char* what, const point& p, double got, double want) {
         ++r.checks;
         if (ok) return;
         ++r.failures;
-        std::printf("MISMATCH case %d: %s\n  at a=%.17g b=%.17g c=%.17g: %s: %.17g, expected %.17g\n", id, text, p.a,
-                    p.b, p.c, what, got, want);
+        if (loud)
+            std::printf("MISMATCH case %d: %s\n  at %c=%.17g %c=%.17g %c=%.17g: %s: %.17g, expected %.17g\n", id, text,
+                        names[0], p.a, names[1], p.b, names[2], p.c, what, got, want);
     }
 };
 

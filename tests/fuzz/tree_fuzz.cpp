@@ -403,22 +403,14 @@ bool finite_difference(const tree& t, int root, const fuzz::point& p, int k, dou
     return fuzz::central_difference(at, base[k], computed, out);
 }
 
-struct outcome {
-    int checks = 0, failures = 0;
-};
-
 /// Checks the subtree at root at every point; prints mismatches when loud.
-outcome check(const tree& t, int root, int id, const std::vector<fuzz::point>& points, bool loud,
-              std::ofstream* torch) {
-    outcome o;
+fuzz::result check(const tree& t, int root, int id, const std::vector<fuzz::point>& points, bool loud,
+                   std::ofstream* torch) {
+    fuzz::result o;
     const std::string text = print(t, root, false);
+    fuzz::reporter rep{id, text.c_str(), o, "xyz", loud};
     auto expect = [&](bool ok, const char* what, const fuzz::point& p, double got, double want) {
-        ++o.checks;
-        if (ok) return;
-        ++o.failures;
-        if (loud)
-            std::printf("MISMATCH case %d: %s\n  at x=%.17g y=%.17g z=%.17g: %s: %.17g, expected %.17g\n", id,
-                        text.c_str(), p.a, p.b, p.c, what, got, want);
+        rep.check(ok, what, p, got, want);
     };
     if (torch) *torch << "{\"id\": " << id << ", \"expr\": \"" << print(t, root, true) << "\", \"points\": [";
     bool first = true;
@@ -517,7 +509,7 @@ int main(int argc, char** argv) {
     for (long id = 0; id < count; ++id) {
         const tree t = gen.make(depth);
         const auto points = fuzz::points_for(seed * 1000003u + std::uint64_t(id), 6);
-        const outcome o = check(t, t.root, int(id), points, true, torch_path ? &torch_file : nullptr);
+        const fuzz::result o = check(t, t.root, int(id), points, true, torch_path ? &torch_file : nullptr);
         passed += o.checks - o.failures;
         failed += o.failures;
         if (o.failures && failing_cases++ == 0) {

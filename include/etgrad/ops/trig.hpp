@@ -104,7 +104,8 @@ struct atan2_op {
         if constexpr (arithmetic<A> && arithmetic<B>) {
             using R = detail::real_t<A, B>;
             const R ar = R(a), br = R(b);
-            const R s = (ar < 0 ? -ar : ar) > (br < 0 ? -br : br) ? (ar < 0 ? -ar : ar) : (br < 0 ? -br : br);
+            const auto magnitude = [](R v) { return v < R(0) ? -v : v; };
+            const R s = magnitude(ar) > magnitude(br) ? magnitude(ar) : magnitude(br);
             if (!(s > R(0)) || s == std::numeric_limits<R>::infinity())  // 0, NaN, inf: the formula's own result
                 return I == 0 ? br / (ar * ar + br * br) : -ar / (ar * ar + br * br);
             const R as = ar / s, bs = br / s;

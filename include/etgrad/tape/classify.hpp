@@ -19,37 +19,52 @@
 namespace etgrad {
 namespace detail {
 
-/// Along dim, the index of the largest (or smallest) element, the first one at ties; NaN wins,
-/// as in PyTorch. Returned per output element of the reduced shape.
-inline std::vector<std::int64_t> arg_extreme(Impl* x, std::int64_t dim, bool largest, const char* what) {
-    if (x->shape.rank == 0) return {0};
-    dim = dim_index(dim, x->shape.rank, what);
-    const std::int64_t R = x->shape.rows(), C = x->shape.cols();
-    const bool rows = x->shape.rank == 2 && dim == 1;  // along each row
-    const std::int64_t outer = x->shape.rank == 1 ? 1 : (rows ? R : C), inner = x->shape.rank == 1 ? C : (rows ? C : R);
-    if (inner == 0) throw shape_error(std::string(what) + ": expected reduction dimension to be non-empty");
-    std::vector<std::int64_t> out(std::size_t(outer), 0);
-    for (std::int64_t o = 0; o < outer; ++o) {
-        auto at = [&](std::int64_t i) { return x->data[x->shape.rank == 1 ? i : (rows ? o * C + i : i * C + o)]; };
+/// A tensor seen along dim as `outer` lines of `inner` elements: line o's element i is
+/// data[at(o, i)]; the reduced result has one value per line.
+struct lines_along {
+    const Impl* x;
+    bool rows;  // along each row of a matrix (else down each column, or along the vector)
+    std::int64_t outer, inner;
+
+    lines_along(const Impl* t, std::int64_t dim, const char* what) : x(t) {
+        dim = dim_index(dim, t->shape.rank, what);
+        rows = t->shape.rank == 2 && dim == 1;
+        const std::int64_t R = t->shape.rows(), C = t->shape.cols();
+        outer = t->shape.rank < 2 ? 1 : (rows ? R : C);
+        inner = t->shape.rank < 2 ? C : (rows ? C : R);
+        if (inner == 0) throw shape_error(std::string(what) + ": expected reduction dimension to be non-empty");
+    }
+    std::int64_t at(std::int64_t o, std::int64_t i) const {
+        const std::int64_t C = x->shape.cols();
+        return x->shape.rank < 2 ? i : (rows ? o * C + i : i * C + o);
+    }
+    /// The reduced shape with the dimension kept (size 1).
+    std::vector<std::int64_t> kept() const {
+        if (x->shape.rank < 2) return {1};
+        return rows ? std::vector<std::int64_t>{outer, 1} : std::vector<std::int64_t>{1, outer};
+    }
+};
+
+/// Per line, the index of the largest (or smallest) element, the first one at ties; NaN wins,
+/// as in PyTorch.
+inline std::vector<std::int64_t> arg_extreme(const lines_along& l, bool largest) {
+    std::vector<std::int64_t> out(std::size_t(l.outer), 0);
+    for (std::int64_t o = 0; o < l.outer; ++o) {
+        auto value = [&](std::int64_t i) { return l.x->data[l.at(o, i)]; };
         std::int64_t best = 0;
-        for (std::int64_t i = 1; i < inner && !std::isnan(at(best)); ++i)
-            if (std::isnan(at(i)) || (largest ? at(i) > at(best) : at(i) < at(best))) best = i;
+        for (std::int64_t i = 1; i < l.inner && !std::isnan(value(best)); ++i)
+            if (std::isnan(value(i)) || (largest ? value(i) > value(best) : value(i) < value(best))) best = i;
         out[std::size_t(o)] = best;
     }
     return out;
 }
 /// The extreme along dim as a constant (not recorded) with the dimension kept (size 1).
 inline Tensor extreme_kept(const Tensor& t, std::int64_t dim, bool largest, const char* what) {
-    Impl* x = checked(t, what);
-    const std::vector<std::int64_t> idx = arg_extreme(x, dim, largest, what);
-    std::vector<double> v;
-    const std::int64_t C = x->shape.cols();
-    const bool rows = x->shape.rank == 2 && dim_index(dim, x->shape.rank, what) == 1;
-    for (std::size_t o = 0; o < idx.size(); ++o)
-        v.push_back(
-            x->data[x->shape.rank < 2 ? idx[o] : (rows ? std::int64_t(o) * C + idx[o] : idx[o] * C + std::int64_t(o))]);
-    if (x->shape.rank < 2) return from_vector(v, {1});
-    return rows ? from_vector(v, {std::int64_t(v.size()), 1}) : from_vector(v, {1, std::int64_t(v.size())});
+    const lines_along l(checked(t, what), dim, what);
+    const std::vector<std::int64_t> idx = arg_extreme(l, largest);
+    std::vector<double> v(idx.size());
+    for (std::size_t o = 0; o < idx.size(); ++o) v[o] = l.x->data[l.at(std::int64_t(o), idx[o])];
+    return from_vector(v, l.kept());
 }
 inline Tensor drop_kept(const Tensor& kept, const Tensor& t, std::int64_t dim, bool keepdim) {
     if (keepdim) return kept;
@@ -66,13 +81,9 @@ inline Tensor extreme(const Tensor& t, std::int64_t dim, bool keepdim, bool larg
     return named(drop_kept(r, t, dim, keepdim), name);
 }
 inline Tensor arg_tensor(const Tensor& t, std::int64_t dim, bool keepdim, bool largest, const char* what) {
-    Impl* x = checked(t, what);
-    const std::vector<std::int64_t> idx = arg_extreme(x, dim, largest, what);
-    std::vector<double> v(idx.begin(), idx.end());
-    if (x->shape.rank < 2) return keepdim ? from_vector(v, {1}) : tensor(v[0]);
-    const bool rows = dim_index(dim, 2, what) == 1;
-    if (!keepdim) return from_vector(v, {std::int64_t(v.size())});
-    return rows ? from_vector(v, {std::int64_t(v.size()), 1}) : from_vector(v, {1, std::int64_t(v.size())});
+    const lines_along l(checked(t, what), dim, what);
+    const std::vector<std::int64_t> idx = arg_extreme(l, largest);
+    return drop_kept(from_vector(std::vector<double>(idx.begin(), idx.end()), l.kept()), t, dim, keepdim);
 }
 
 }  // namespace detail

@@ -2,7 +2,9 @@
 #pragma once
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string>
+#include <vector>
 
 #include <etgrad/math/sum.hpp>
 #include <etgrad/tape/nodes.hpp>
@@ -18,36 +20,40 @@ inline Impl* checked(const Tensor& t, const char* what) {
     return tensor_access::impl(t);
 }
 
-/// Output tensor and, when recording, its node with the given inputs (no per-element partials;
-/// an input that does not require grad is kept for its values, not differentiated).
-inline Tensor make_result(const Shape& shape, const char* name, Kind kind, std::initializer_list<Impl*> inputs,
-                          Node** node_out) {
+/// Output tensor and, when recording, its node with the given inputs and `elements` values per
+/// input (partials, or a gather's map) for the caller to fill; an input that does not require
+/// grad is kept for its values, not differentiated.
+inline Tensor make_result(const Shape& shape, const char* name, Kind kind, std::span<Impl* const> inputs,
+                          std::int64_t elements, Node** node_out) {
     ThreadState& s = state();
     bool any = false;
     for (Impl* in : inputs) any = any || in->requires_grad;
     const bool recording = any && s.grad_enabled;
-    std::uint32_t index[2]{no_index, no_index};
-    int k = 0;
+    std::uint32_t few[2]{no_index, no_index};
+    std::vector<std::uint32_t> many;  // a gather (cat) may have up to 255 inputs
+    if (inputs.size() > 2) many.assign(inputs.size(), no_index);
+    std::uint32_t* index = inputs.size() > 2 ? many.data() : few;
     if (recording)
-        for (Impl* in : inputs) index[k++] = in->requires_grad ? operand_index(s, in) : no_index;
+        for (std::size_t k = 0; k < inputs.size(); ++k)
+            index[k] = inputs[k]->requires_grad ? operand_index(s, inputs[k]) : no_index;
     Impl* out = make_impl(s, shape, false);  // the callers write every element
     Tensor result = tensor_access::adopt(out);
     *node_out = nullptr;
     if (recording) {
         std::uint32_t i = 0;
         char* end = nullptr;
-        Node* n = make_node(s, shape, int(inputs.size()), 0, &i, &end);
+        Node* n = make_node(s, shape, int(inputs.size()), elements, &i, &end);
         n->kind = kind;
-        k = 0;
-        for (Impl* in : inputs) {
-            set_input(s, n, k, in, index[k]);
-            ++k;
-        }
+        for (std::size_t k = 0; k < inputs.size(); ++k) set_input(s, n, int(k), inputs[k], index[k]);
         attach(s, out, name, i, end);
         out->node = n;
         *node_out = n;
     }
     return result;
+}
+inline Tensor make_result(const Shape& shape, const char* name, Kind kind, std::initializer_list<Impl*> inputs,
+                          Node** node_out) {
+    return make_result(shape, name, kind, std::span<Impl* const>(inputs.begin(), inputs.size()), 0, node_out);
 }
 
 inline Tensor reduce_all(const Tensor& t, bool mean, const char* name) {

@@ -3,6 +3,7 @@
 /// keepdim. Each result is a new tensor (values copied, as `reshape` may in PyTorch) whose
 /// backward routes each output element's adjoint to the element it came from.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -25,34 +26,15 @@ using element_of = std::pair<std::size_t, std::int64_t>;
 /// source(k).second; recorded (a gather node) when an input requires grad.
 template <class Source>
 Tensor gather(const char* name, const Shape& shape, const std::vector<Impl*>& in, Source source) {
-    ThreadState& s = state();
-    bool any = false;
-    for (Impl* x : in) any = any || x->requires_grad;
-    const bool recording = any && s.grad_enabled;
-    std::vector<std::uint32_t> index(in.size(), no_index);
-    if (recording)
-        for (std::size_t j = 0; j < in.size(); ++j)
-            index[j] = in[j]->requires_grad ? operand_index(s, in[j]) : no_index;
-    Impl* out = make_impl(s, shape, false);  // every element written below
-    Tensor result = tensor_access::adopt(out);
     const std::int64_t m = shape.numel();
     Node* n = nullptr;
-    if (recording) {
-        std::uint32_t i = 0;
-        char* end = nullptr;
-        n = make_node(s, shape, int(in.size()), m, &i, &end);
-        n->kind = Kind::gather;
-        for (std::size_t j = 0; j < in.size(); ++j) {
-            set_input(s, n, int(j), in[j], index[j]);
-            std::int64_t* map = gather_map(n->inputs[j]);
-            for (std::int64_t k = 0; k < m; ++k) map[k] = -1;
-        }
-        attach(s, out, name, i, end);
-        out->node = n;
-    }
+    Tensor result = make_result(shape, name, Kind::gather, in, m, &n);
+    if (n)
+        for (std::size_t j = 0; j < in.size(); ++j) std::fill_n(gather_map(n->inputs[j]), m, std::int64_t(-1));
+    double* out = tensor_access::impl(result)->data;
     for (std::int64_t k = 0; k < m; ++k) {
         const element_of from = source(k);
-        out->data[k] = in[from.first]->data[from.second];
+        out[k] = in[from.first]->data[from.second];
         if (n) gather_map(n->inputs[from.first])[k] = from.second;
     }
     return result;
