@@ -64,26 +64,28 @@ class adam_base : public optim::optimizer {
         for (std::size_t i = 0; i < params_.size(); ++i) {
             const Tensor g = params_[i].grad();
             if (!g.defined()) continue;
-            double* p = params_[i].data();
-            const double* gd = g.data();
             double* m = m_[i].data();
             double* v = v_[i].data();
-            for (std::int64_t k = 0; k < params_[i].numel(); ++k) {
-                double d = gd[k];
-                if (o_.weight_decay != 0) {
-                    if (decoupled_) p[k] *= 1 - lr_ * o_.weight_decay;
-                    else d += o_.weight_decay * p[k];
+            auto update = [&]<class T>(T* param, const T* gd) {
+                for (std::int64_t k = 0; k < params_[i].numel(); ++k) {
+                    double d = gd[k], p = param[k];
+                    if (o_.weight_decay != 0) {
+                        if (decoupled_) p *= 1 - lr_ * o_.weight_decay;
+                        else d += o_.weight_decay * p;
+                    }
+                    m[k] = o_.beta1 * m[k] + (1 - o_.beta1) * d;
+                    v[k] = o_.beta2 * v[k] + (1 - o_.beta2) * d * d;
+                    double second = v[k];
+                    if (o_.amsgrad) {
+                        double& vmax = v_max_[i][std::size_t(k)];
+                        vmax = vmax > v[k] ? vmax : v[k];
+                        second = vmax;
+                    }
+                    param[k] = T(p + -step_size * (m[k] / (std::sqrt(second) / bc2_sqrt + o_.eps)));
                 }
-                m[k] = o_.beta1 * m[k] + (1 - o_.beta1) * d;
-                v[k] = o_.beta2 * v[k] + (1 - o_.beta2) * d * d;
-                double second = v[k];
-                if (o_.amsgrad) {
-                    double& vmax = v_max_[i][std::size_t(k)];
-                    vmax = vmax > v[k] ? vmax : v[k];
-                    second = vmax;
-                }
-                p[k] += -step_size * (m[k] / (std::sqrt(second) / bc2_sqrt + o_.eps));
-            }
+            };
+            if (g.dtype() == float32) update(params_[i].data_ptr<float>(), g.data_ptr<float>());
+            else update(params_[i].data_ptr<double>(), g.data_ptr<double>());
         }
     }
 

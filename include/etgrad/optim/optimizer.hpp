@@ -43,7 +43,8 @@ class optimizer {
             throw std::invalid_argument(std::string("optim::") + name_ + ": invalid " + what + " (" + std::to_string(v) +
                                         "), must be >= 0");
     }
-    /// Per parameter, one buffer of its size (zero-filled): momentum or moment estimates.
+    /// Per parameter, one buffer of its size (zero-filled): momentum or moment estimates, kept in
+    /// double for float32 parameters too (their updates are computed in double and rounded).
     std::vector<std::vector<double>> buffers() const {
         std::vector<std::vector<double>> b;
         b.reserve(params_.size());

@@ -40,18 +40,20 @@ class sgd : public optimizer {
         for (std::size_t i = 0; i < params_.size(); ++i) {
             const Tensor g = params_[i].grad();
             if (!g.defined()) continue;
-            double* p = params_[i].data();
-            const double* gd = g.data();
             double* b = momentum_[i].data();
-            for (std::int64_t k = 0; k < params_[i].numel(); ++k) {
-                double d = gd[k];
-                if (o_.weight_decay != 0) d += o_.weight_decay * p[k];
-                if (o_.momentum != 0) {
-                    b[k] = started_[i] ? o_.momentum * b[k] + (1 - o_.dampening) * d : d;
-                    d = o_.nesterov ? d + o_.momentum * b[k] : b[k];
+            auto update = [&]<class T>(T* p, const T* gd) {
+                for (std::int64_t k = 0; k < params_[i].numel(); ++k) {
+                    double d = gd[k];
+                    if (o_.weight_decay != 0) d += o_.weight_decay * p[k];
+                    if (o_.momentum != 0) {
+                        b[k] = started_[i] ? o_.momentum * b[k] + (1 - o_.dampening) * d : d;
+                        d = o_.nesterov ? d + o_.momentum * b[k] : b[k];
+                    }
+                    p[k] = T(p[k] - lr_ * d);
                 }
-                p[k] -= lr_ * d;
-            }
+            };
+            if (g.dtype() == float32) update(params_[i].data_ptr<float>(), g.data_ptr<float>());
+            else update(params_[i].data_ptr<double>(), g.data_ptr<double>());
             started_[i] = true;  // the momentum buffer starts at a parameter's first gradient
         }
     }

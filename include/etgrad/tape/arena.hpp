@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <new>
 #include <vector>
@@ -99,7 +100,7 @@ struct Arena {
     Arena() { spare_big.reserve(max_spares); }
 };
 
-/// Tensor storage; buffers of large tensors are kept (by exact size) when their record dies,
+/// Tensor storage (n 8-byte words); buffers of large tensors are kept (by exact size) when their record dies,
 /// since a training loop allocates the same sizes every step and fresh pages fault every time.
 struct Buffers {
     static constexpr std::size_t max_spares = 8;
@@ -117,21 +118,24 @@ struct Buffers {
                     double* p = sp.p;
                     sp = spares.back();
                     spares.pop_back();
-                    if (zero) std::fill(p, p + n, 0.0);
+                    if (zero) std::memset(p, 0, n * sizeof(double));
                     return p;
                 }
-        return zero ? new double[n]() : new double[n];
+        // raw storage (no double objects made): a float32 tensor's elements live here as floats
+        double* p = static_cast<double*>(::operator new(n * sizeof(double)));
+        if (zero) std::memset(p, 0, n * sizeof(double));
+        return p;
     }
     void put(double* p, std::size_t n) noexcept {
         if (n >= large && spares.size() < max_spares) {
             spares.push_back({n, p});  // within the reserved capacity: cannot throw
             return;
         }
-        delete[] p;
+        ::operator delete(p);
     }
     Buffers() { spares.reserve(max_spares); }
     ~Buffers() {
-        for (Spare& sp : spares) delete[] sp.p;
+        for (Spare& sp : spares) ::operator delete(sp.p);
     }
     Buffers(const Buffers&) = delete;
     Buffers& operator=(const Buffers&) = delete;

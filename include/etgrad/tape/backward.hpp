@@ -180,9 +180,11 @@ class backward_pass {
         std::size_t made = 0;
         try {
             for (auto it = first; it != s_.leaves.end() && made < missing; ++it)
-                if (leaf_reached(*it) && !it->leaf->grad) fresh[made++] = make_impl(s_, it->leaf->shape);
+                if (leaf_reached(*it) && !it->leaf->grad)
+                    fresh[made++] = make_impl(s_, it->leaf->shape, true, it->leaf->dtype);
             for (Impl* p : s_.retaining)
-                if (made < missing && retained_reached(p) && !p->grad) fresh[made++] = make_impl(s_, p->shape);
+                if (made < missing && retained_reached(p) && !p->grad)
+                    fresh[made++] = make_impl(s_, p->shape, true, p->dtype);
         } catch (...) {
             for (std::size_t k = 0; k < made; ++k) release(fresh[k]);
             throw;
@@ -193,18 +195,24 @@ class backward_pass {
             if (!leaf_reached(*it)) continue;
             Impl* leaf = it->leaf;
             if (!leaf->grad) leaf->grad = fresh[f++];
-            double* g = leaf->grad->data;
-            if (leaf->numel() == 1) g[0] += s_.adj[it->index];
-            else if (it->stage)
-                for (std::int64_t k = 0; k < leaf->numel(); ++k) g[k] += it->stage[k];
+            if (leaf->numel() == 1) accumulate(leaf->grad, &s_.adj[it->index]);
+            else if (it->stage) accumulate(leaf->grad, it->stage);
         }
         for (Impl* p : s_.retaining) {
             if (!retained_reached(p)) continue;
             if (!p->grad) p->grad = fresh[f++];
-            double* g = p->grad->data;
-            if (p->numel() == 1) g[0] += s_.adj[p->index];
-            else
-                for (std::int64_t k = 0; k < p->numel(); ++k) g[k] += p->node->adj[k];
+            accumulate(p->grad, p->numel() == 1 ? &s_.adj[p->index] : p->node->adj);
+        }
+    }
+    /// grad += adjoint, in the gradient's dtype (a float32 gradient accumulates in float).
+    static void accumulate(Impl* grad, const double* adj) noexcept {
+        const std::int64_t m = grad->numel();
+        if (grad->dtype == float32) {
+            float* g = f32_data(grad);
+            for (std::int64_t k = 0; k < m; ++k) g[k] += float(adj[k]);
+        } else {
+            double* g = grad->data;
+            for (std::int64_t k = 0; k < m; ++k) g[k] += adj[k];
         }
     }
 
@@ -259,13 +267,20 @@ inline void Tensor::run_backward(const Tensor* gradient, bool retain) {
                           (gradient->defined() ? gradient->p_->shape.str() : std::string("(undefined)")) +
                           " does not match the tensor's shape " + p_->shape.str());
     const std::int64_t m = p_->numel();
-    const double* seed = gradient ? gradient->p_->data : nullptr;
+    std::vector<double> seed_values;  // a float32 seed, as doubles
+    const double* seed = nullptr;
+    if (gradient) {
+        seed = gradient->p_->data;
+        if (gradient->p_->dtype == float32) {
+            seed_values = gradient->to_vector();
+            seed = seed_values.data();
+        }
+    }
     ThreadState& s = *p_->home;
     drain_remote_if_any(s);
     if (p_->is_leaf()) {  // its gradient is the seed itself
-        if (!p_->grad) p_->grad = make_impl(s, p_->shape);
-        double* g = p_->grad->data;
-        for (std::int64_t k = 0; k < m; ++k) g[k] += seed ? seed[k] : 1.0;
+        if (!p_->grad) p_->grad = make_impl(s, p_->shape, true, p_->dtype);
+        for (std::int64_t k = 0; k < m; ++k) store(p_->grad, k, load(p_->grad, k) + (seed ? seed[k] : 1.0));
         return;
     }
     if (p_->epoch != s.epoch || (stmt::trailer(p_->rec_end) & stmt::freed)) throw autograd_error(freed_graph_message());

@@ -50,7 +50,7 @@ struct lines_along {
 inline std::vector<std::int64_t> arg_extreme(const lines_along& l, bool largest) {
     std::vector<std::int64_t> out(std::size_t(l.outer), 0);
     for (std::int64_t o = 0; o < l.outer; ++o) {
-        auto value = [&](std::int64_t i) { return l.x->data[l.at(o, i)]; };
+        auto value = [&](std::int64_t i) { return load(l.x, l.at(o, i)); };
         std::int64_t best = 0;
         for (std::int64_t i = 1; i < l.inner && !std::isnan(value(best)); ++i)
             if (std::isnan(value(i)) || (largest ? value(i) > value(best) : value(i) < value(best))) best = i;
@@ -58,13 +58,17 @@ inline std::vector<std::int64_t> arg_extreme(const lines_along& l, bool largest)
     }
     return out;
 }
-/// The extreme along dim as a constant (not recorded) with the dimension kept (size 1).
-inline Tensor extreme_kept(const Tensor& t, std::int64_t dim, bool largest, const char* what) {
+/// The extreme along dim as a constant (not recorded) of t's dtype with the dimension kept
+/// (size 1); infinite extremes replaced by 0 if asked (a shift that must stay finite).
+inline Tensor extreme_kept(const Tensor& t, std::int64_t dim, bool largest, const char* what, bool finite = false) {
     const lines_along l(checked(t, what), dim, what);
     const std::vector<std::int64_t> idx = arg_extreme(l, largest);
     std::vector<double> v(idx.size());
-    for (std::size_t o = 0; o < idx.size(); ++o) v[o] = l.x->data[l.at(std::int64_t(o), idx[o])];
-    return from_vector(v, l.kept());
+    for (std::size_t o = 0; o < idx.size(); ++o) {
+        v[o] = load(l.x, l.at(std::int64_t(o), idx[o]));
+        if (finite && std::isinf(v[o])) v[o] = 0;
+    }
+    return from_vector(v, l.kept()).to(l.x->dtype);
 }
 inline Tensor drop_kept(const Tensor& kept, const Tensor& t, std::int64_t dim, bool keepdim) {
     if (keepdim) return kept;
@@ -111,27 +115,27 @@ inline Tensor argmin(const Tensor& t, std::int64_t dim, bool keepdim = false) {
 inline Tensor norm(const Tensor& t) {
     using namespace detail;
     Impl* x = checked(t, "norm");
+    const as_doubles xs(x);
     double scale = 0;
     for (std::int64_t k = 0; k < x->numel() && !std::isnan(scale); ++k)
-        scale = std::isnan(x->data[k]) ? x->data[k] : std::fmax(scale, std::fabs(x->data[k]));
+        scale = std::isnan(xs[k]) ? xs[k] : std::fmax(scale, std::fabs(xs[k]));
     double ss = 0;
     if (scale > 0 && std::isfinite(scale))
-        for (std::int64_t k = 0; k < x->numel(); ++k) ss += (x->data[k] / scale) * (x->data[k] / scale);
+        for (std::int64_t k = 0; k < x->numel(); ++k) ss += (xs[k] / scale) * (xs[k] / scale);
     const double value = scale > 0 && std::isfinite(scale) ? scale * std::sqrt(ss) : scale;
     // value + sum((t - t's values) * w): exactly `value`, with gradient w = t / value
     const Tensor values = t.detach().clone();
     Tensor w = t.detach().clone();
-    for (std::int64_t k = 0; k < w.numel(); ++k) w.data()[k] = value == 0 ? 0.0 : w.data()[k] / value;
+    Impl* wp = tensor_access::impl(w);
+    for (std::int64_t k = 0; k < w.numel(); ++k) store(wp, k, value == 0 ? 0.0 : xs[k] / value);
     return named(sum((t - values) * w) + value, "LinalgVectorNormBackward0");
 }
 
 /// log(sum(exp(t), dim)), computed shifted by the maximum so it neither overflows nor
 /// underflows (LogsumexpBackward0).
 inline Tensor logsumexp(const Tensor& t, std::int64_t dim, bool keepdim = false) {
-    Tensor m = detail::extreme_kept(t, dim, true, "logsumexp");
-    double* v = m.data();
-    for (std::int64_t i = 0; i < m.numel(); ++i)
-        if (std::isinf(v[i])) v[i] = 0;  // a row of -inf (or one +inf) is not shifted, as in PyTorch
+    // a row of -inf (or one +inf) is not shifted, as in PyTorch
+    const Tensor m = detail::extreme_kept(t, dim, true, "logsumexp", true);
     Tensor r = log(sum(exp(t - m), dim, true)) + m;
     return detail::named(detail::drop_kept(r, t, dim, keepdim), "LogsumexpBackward0");
 }

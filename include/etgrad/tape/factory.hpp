@@ -1,6 +1,7 @@
 /// @file factory.hpp  Making tensors: tensor(3.0), tensor({...}), tensor({{...}, {...}}),
 /// from_vector(values, shape), zeros(shape), ones(shape), full(shape, value), arange(...),
-/// rand(shape), randn(shape) and manual_seed(seed).
+/// rand(shape), randn(shape) and manual_seed(seed). Numbers of type float make float32 tensors,
+/// and the shape-taking factories take a dtype; float64 is the default.
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -10,6 +11,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <etgrad/core/expression.hpp>
@@ -19,10 +21,21 @@
 
 namespace etgrad {
 
-/// A scalar tensor: `tensor(3.0)`, `tensor(3.0, requires_grad)`.
+namespace detail {
+/// float32 for float, float64 for every other number type.
+template <class T>
+inline constexpr scalar_type dtype_of = std::is_same_v<T, float> ? float32 : float64;
+}  // namespace detail
+
+/// A scalar tensor: `tensor(3.0)`, `tensor(3.0, requires_grad)`; `tensor(3.0f)` is float32.
 inline Tensor tensor(double v) {
     detail::Impl* p = detail::make_impl(detail::Shape::scalar());
     p->data[0] = v;
+    return detail::tensor_access::adopt(p);
+}
+inline Tensor tensor(float v) {
+    detail::Impl* p = detail::make_impl(detail::Shape::scalar(), true, float32);
+    p->local_f32 = v;
     return detail::tensor_access::adopt(p);
 }
 inline Tensor tensor(double v, requires_grad_t) {
@@ -30,13 +43,20 @@ inline Tensor tensor(double v, requires_grad_t) {
     t.requires_grad_(true);
     return t;
 }
-/// A vector: `tensor({1.0, 2.0, 3.0}, requires_grad)` (a template, so that `{{1.0}}` is a matrix).
+inline Tensor tensor(float v, requires_grad_t) {
+    Tensor t = tensor(v);
+    t.requires_grad_(true);
+    return t;
+}
+/// A vector: `tensor({1.0, 2.0, 3.0}, requires_grad)` (a template, so that `{{1.0}}` is a
+/// matrix); of floats, a float32 vector.
 template <class T>
     requires arithmetic<T>
 Tensor tensor(std::initializer_list<T> v) {
-    detail::Impl* p = detail::make_impl(detail::Shape::vector(std::int64_t(v.size())), false);
+    detail::Impl* p =
+        detail::make_impl(detail::Shape::vector(std::int64_t(v.size())), false, detail::dtype_of<T>);
     std::int64_t k = 0;
-    for (T x : v) p->data[k++] = double(x);
+    for (T x : v) detail::store(p, k++, double(x));
     return detail::tensor_access::adopt(p);
 }
 template <class T>
@@ -89,27 +109,42 @@ inline Shape checked_shape(const std::vector<std::int64_t>& shape, const char* w
 }
 }  // namespace detail
 
-/// A tensor from flat row-major data and a shape of rank 0, 1 or 2.
-inline Tensor from_vector(const std::vector<double>& values, const std::vector<std::int64_t>& shape) {
-    const detail::Shape s = detail::checked_shape(shape, "from_vector");
+namespace detail {
+template <class T>
+Tensor from_values(const std::vector<T>& values, const std::vector<std::int64_t>& shape) {
+    const Shape s = checked_shape(shape, "from_vector");
     if (s.numel() != std::int64_t(values.size()))
         throw shape_error("from_vector: " + std::to_string(values.size()) + " values do not fill shape " + s.str());
-    detail::Impl* p = detail::make_impl(s, false);  // filled below
-    for (std::size_t k = 0; k < values.size(); ++k) p->data[k] = values[k];
-    return detail::tensor_access::adopt(p);
+    Impl* p = make_impl(s, false, dtype_of<T>);  // filled below
+    std::copy(values.begin(), values.end(), reinterpret_cast<T*>(p->data));
+    return tensor_access::adopt(p);
+}
+}  // namespace detail
+/// A float64 tensor from flat row-major data and a shape of rank 0, 1 or 2.
+inline Tensor from_vector(const std::vector<double>& values, const std::vector<std::int64_t>& shape) {
+    return detail::from_values(values, shape);
+}
+/// A float32 tensor from flat row-major floats (a template, so that a braced list of numbers
+/// stays float64).
+template <class T>
+    requires std::is_same_v<T, float>
+Tensor from_vector(const std::vector<T>& values, const std::vector<std::int64_t>& shape) {
+    return detail::from_values(values, shape);
 }
 /// A tensor of zeros of a shape of rank 0, 1 or 2.
-inline Tensor zeros(const std::vector<std::int64_t>& shape) {
-    return detail::tensor_access::adopt(detail::make_impl(detail::checked_shape(shape, "zeros")));
+inline Tensor zeros(const std::vector<std::int64_t>& shape, scalar_type dtype = float64) {
+    return detail::tensor_access::adopt(detail::make_impl(detail::checked_shape(shape, "zeros"), true, dtype));
 }
 /// A tensor of a shape of rank 0, 1 or 2 filled with `value`.
-inline Tensor full(const std::vector<std::int64_t>& shape, double value) {
-    detail::Impl* p = detail::make_impl(detail::checked_shape(shape, "full"), false);
-    std::fill(p->data, p->data + p->numel(), value);
+inline Tensor full(const std::vector<std::int64_t>& shape, double value, scalar_type dtype = float64) {
+    detail::Impl* p = detail::make_impl(detail::checked_shape(shape, "full"), false, dtype);
+    for (std::int64_t k = 0; k < p->numel(); ++k) detail::store(p, k, value);
     return detail::tensor_access::adopt(p);
 }
 /// A tensor of ones of a shape of rank 0, 1 or 2.
-inline Tensor ones(const std::vector<std::int64_t>& shape) { return full(shape, 1.0); }
+inline Tensor ones(const std::vector<std::int64_t>& shape, scalar_type dtype = float64) {
+    return full(shape, 1.0, dtype);
+}
 
 /// The vector start, start + step, ... below end (above it for a negative step), as torch.arange.
 inline Tensor arange(double start, double end, double step = 1.0) {
@@ -142,22 +177,27 @@ inline double uniform01() { return double(random_engine()() >> 11) * 0x1.0p-53; 
 /// differ from PyTorch's; for a given seed they are the same on every platform).
 inline void manual_seed(std::uint64_t seed) { detail::random_engine().seed(seed); }
 
-/// A tensor of a shape of rank 0-2 with values uniform in [0, 1), as torch.rand.
-inline Tensor rand(const std::vector<std::int64_t>& shape) {
-    detail::Impl* p = detail::make_impl(detail::checked_shape(shape, "rand"), false);
-    for (std::int64_t k = 0; k < p->numel(); ++k) p->data[k] = detail::uniform01();
+/// A tensor of a shape of rank 0-2 with values uniform in [0, 1), as torch.rand (float32
+/// values are the float64 draws rounded down, so they stay below 1).
+inline Tensor rand(const std::vector<std::int64_t>& shape, scalar_type dtype = float64) {
+    detail::Impl* p = detail::make_impl(detail::checked_shape(shape, "rand"), false, dtype);
+    for (std::int64_t k = 0; k < p->numel(); ++k) {
+        const double u = detail::uniform01();
+        if (dtype == float32) detail::f32_data(p)[k] = std::min(float(u), std::nextafter(1.0f, 0.0f));
+        else p->data[k] = u;
+    }
     return detail::tensor_access::adopt(p);
 }
 /// A tensor of a shape of rank 0-2 with standard normal values, as torch.randn (Box-Muller on
 /// the generator's uniform draws).
-inline Tensor randn(const std::vector<std::int64_t>& shape) {
-    detail::Impl* p = detail::make_impl(detail::checked_shape(shape, "randn"), false);
+inline Tensor randn(const std::vector<std::int64_t>& shape, scalar_type dtype = float64) {
+    detail::Impl* p = detail::make_impl(detail::checked_shape(shape, "randn"), false, dtype);
     constexpr double two_pi = 6.283185307179586476925286766559;
     for (std::int64_t k = 0; k < p->numel(); k += 2) {
         const double u = 1.0 - detail::uniform01(), v = detail::uniform01();  // u in (0, 1]: log(u) is finite
         const double r = std::sqrt(-2.0 * std::log(u));
-        p->data[k] = r * std::cos(two_pi * v);
-        if (k + 1 < p->numel()) p->data[k + 1] = r * std::sin(two_pi * v);
+        detail::store(p, k, r * std::cos(two_pi * v));
+        if (k + 1 < p->numel()) detail::store(p, k + 1, r * std::sin(two_pi * v));
     }
     return detail::tensor_access::adopt(p);
 }

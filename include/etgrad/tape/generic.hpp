@@ -34,13 +34,13 @@ inline Tensor& compound_assign(Tensor& a, const Tensor& result, const char* op) 
     if (result.requires_grad()) {
         if (a.is_leaf() && a.requires_grad())
             throw autograd_error("a leaf Variable that requires grad is being used in an in-place operation.");
-        a = result;
+        a = result.dtype() == a.dtype() ? result : result.to(a.dtype());  // an in-place op keeps a's dtype
         return a;
     }
     const Impl* r = tensor_access::impl(result);
     if (!(r->shape == p->shape))
         throw shape_error("output with shape " + p->shape.str() + " doesn't match the broadcast shape " + r->shape.str());
-    for (std::int64_t k = 0; k < p->numel(); ++k) p->data[k] = r->data[k];
+    for (std::int64_t k = 0; k < p->numel(); ++k) store(p, k, load(r, k));  // in a's dtype, as PyTorch
     ++p->storage_owner()->version;
     return a;
 }

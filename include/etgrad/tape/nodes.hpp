@@ -46,7 +46,7 @@ inline const char* cross_thread_message() {
 
 /// Frees a record's storage and returns it to the pool (no handle and no view is left).
 inline void free_record(ThreadState& s, Impl* p) noexcept {
-    if (p->owns_heap()) s.buffers.put(p->data, std::size_t(p->numel()));
+    if (p->owns_heap()) s.buffers.put(p->data, Impl::storage_words(p->numel(), p->dtype));
     s.impls.put(p);
 }
 /// A view let go of its storage owner.
@@ -159,15 +159,17 @@ inline void end_of_thread(ThreadState* s) noexcept {
     if (last) delete s;
 }
 
-/// A record of this shape on the calling thread; its storage zeroed unless the caller writes
-/// every element.
-inline Impl* make_impl(ThreadState& s, const Shape& shape, bool zero = true) {
+/// A record of this shape and dtype on the calling thread; its storage zeroed unless the caller
+/// writes every element.
+inline Impl* make_impl(ThreadState& s, const Shape& shape, bool zero = true, scalar_type dtype = float64) {
     Impl* p = s.impls.get();
     p->home = &s;
     p->shape = shape;
+    p->dtype = dtype;
+    if (dtype == float32) p->local_f32 = 0;  // its one element is a float
     if (shape.numel() > 1) {
         try {
-            p->data = s.buffers.get(std::size_t(shape.numel()), zero);
+            p->data = s.buffers.get(Impl::storage_words(shape.numel(), dtype), zero);
         } catch (...) {  // std::bad_alloc: the record goes back to the pool
             s.impls.put(p);
             throw;
@@ -175,7 +177,9 @@ inline Impl* make_impl(ThreadState& s, const Shape& shape, bool zero = true) {
     }
     return p;
 }
-inline Impl* make_impl(const Shape& shape, bool zero = true) { return make_impl(state(), shape, zero); }
+inline Impl* make_impl(const Shape& shape, bool zero = true, scalar_type dtype = float64) {
+    return make_impl(state(), shape, zero, dtype);
+}
 
 // ---- statements ----
 

@@ -20,11 +20,13 @@
 namespace etgrad {
 namespace detail {
 
-/// The operand as the rule sees it: a tensor's element, or a number with its own type (so that
-/// pow(t, 2) keeps an integer exponent and multiplies instead of calling std::pow).
-template <class A>
-auto rule_arg(double element, const A& a) {
-    if constexpr (arithmetic<A>) return a;
+/// The operand as the rule sees it: a tensor's element, a floating number in the computation's
+/// type T (as PyTorch casts a Python number to the tensor's dtype), or an integer as it is (so
+/// that pow(t, 2) keeps an integer exponent and multiplies instead of calling std::pow).
+template <class T, class A>
+auto rule_arg(T element, const A& a) {
+    if constexpr (std::is_floating_point_v<A>) return T(a);
+    else if constexpr (arithmetic<A>) return a;
     else return element;
 }
 
@@ -38,6 +40,12 @@ template <class A>
 auto scalar_arg(const A& a) noexcept {
     if constexpr (arithmetic<A>) return a;
     else return tensor_access::impl(a)->data[0];
+}
+/// As scalar_arg, in the computation's type T, for a tensor of either dtype.
+template <class T, class A>
+auto scalar_arg_as(const A& a) noexcept {
+    if constexpr (arithmetic<A>) return rule_arg(T(0), a);
+    else return T(load(tensor_access::impl(a), 0));
 }
 template <class A>
 bool is_scalar_operand(const A& a) noexcept {
@@ -55,15 +63,42 @@ void check_loss_shapes(const tape_operand (&v)[N]) {
                               ")");
 }
 
-/// The op-by-op scalar path (every tensor operand has rank 0): no shapes, no loops. The value
-/// and the partials are computed before the node is made, so each operand is read once (no call
-/// in between) and a unary op's value and partial share work (sin and cos become one sincos).
+/// The scalar path with a float32 operand: computed in the result's type (PyTorch's promotion).
 template <class Op, bool... Owned, class... A, std::size_t... I>
-[[gnu::always_inline]] inline Tensor scalar_elementwise(std::index_sequence<I...>, const A&... a) {
+[[gnu::noinline]] Tensor scalar_elementwise_typed(std::index_sequence<I...>, const A&... a) {
     constexpr std::size_t N = sizeof...(A);
     constexpr bool owned[N] = {Owned...};
     ThreadState& s = state();
     Impl* const impls[N] = {scalar_impl(a)...};
+    const scalar_type dtype = result_dtype(impls);
+    const bool mask[N] = {(s.grad_enabled && impls[I] && impls[I]->requires_grad)...};
+    const bool any = (mask[I] || ...);
+    double y = 0;
+    double partial[N]{};
+    auto compute = [&]<class T>(T) {
+        const T v = T(Op::value(scalar_arg_as<T>(a)...));
+        y = double(v);
+        if (any)
+            ((mask[I] ? void(partial[I] = double(T(Op::template partial<I>(v, scalar_arg_as<T>(a)...)))) : void()),
+             ...);
+    };
+    if (dtype == float32) compute(0.0f);
+    else compute(0.0);
+    if (!any) return plain_scalar(s, y, dtype);
+    return scalar_statement(s, grad_fn_of<Op, A...>(), y, impls, mask, partial, owned, dtype);
+}
+
+/// The op-by-op scalar path (every tensor operand has rank 0): no shapes, no loops. The value
+/// and the partials are computed before the node is made, so each operand is read once (no call
+/// in between) and a unary op's value and partial share work (sin and cos become one sincos).
+template <class Op, bool... Owned, class... A, std::size_t... I>
+[[gnu::always_inline]] inline Tensor scalar_elementwise(std::index_sequence<I...> seq, const A&... a) {
+    constexpr std::size_t N = sizeof...(A);
+    constexpr bool owned[N] = {Owned...};
+    ThreadState& s = state();
+    Impl* const impls[N] = {scalar_impl(a)...};
+    if (((impls[I] && impls[I]->dtype != float64) || ...)) [[unlikely]]
+        return scalar_elementwise_typed<Op, Owned...>(seq, a...);
     const bool mask[N] = {(s.grad_enabled && impls[I] && impls[I]->requires_grad)...};
     const bool any = (mask[I] || ...);
     const double y = double(Op::value(scalar_arg(a)...));
@@ -79,9 +114,9 @@ template <class Op, class... A, std::size_t... I>
 [[gnu::noinline]] Tensor general_elementwise(std::index_sequence<I...>, const A&... a) {
     const tape_operand v[] = {operand_of(a)...};
     if constexpr (reduces_to_mean_v<Op>) check_loss_shapes(v);
-    auto fn = [&a...](const double* x, double* part, const bool* mask) {
-        const double y = double(Op::value(rule_arg(x[I], a)...));
-        ((mask[I] ? void(part[I] = double(Op::template partial<I>(y, rule_arg(x[I], a)...))) : void()), ...);
+    auto fn = [&a...]<class T>(const T* x, T* part, const bool* mask) {
+        const T y = T(Op::value(rule_arg(x[I], a)...));
+        ((mask[I] ? void(part[I] = T(Op::template partial<I>(y, rule_arg(x[I], a)...))) : void()), ...);
         return y;
     };
     return record(grad_fn_of<Op, A...>(), v, fn, reduces_to_mean_v<Op>);
@@ -156,23 +191,23 @@ struct tensor_evaluate<tape_tag> {
     static Tensor call(const F& f, const B&... b) {
         using active = typename tensor_names<B...>::type;
         const detail::tape_operand v[] = {detail::operand_of(b.value)...};
-        auto fn = [&f](const double* x, double* part, const bool* mask) {
+        auto fn = [&f]<class T>(const T* x, T* part, const bool* mask) {
             return element<active, B...>(f, x, part, mask, std::index_sequence_for<B...>{});
         };
         return detail::record("ExprBackward0", v, fn);
     }
 
   private:
-    template <class Active, class... B, class F, std::size_t... I>
-    static double element(const F& f, const double* x, double* part, const bool* mask, std::index_sequence<I...>) {
-        const auto r = sweep<Active>(f, binding<B::name, double>{x[I]}...);
-        ((mask[I] ? void(part[I] = partial_for<B>(r)) : void()), ...);
-        return double(r.value);
+    template <class Active, class... B, class F, class T, std::size_t... I>
+    static T element(const F& f, const T* x, T* part, const bool* mask, std::index_sequence<I...>) {
+        const auto r = sweep<Active>(f, binding<B::name, T>{x[I]}...);
+        ((mask[I] ? void(part[I] = partial_for<B, T>(r)) : void()), ...);
+        return T(r.value);
     }
-    template <class B, class R>
-    static double partial_for(const R& r) {
-        if constexpr (tensor_like<typename B::value_type>) return double(r.grad[variable<B::name>{}]);
-        else return 0.0;
+    template <class B, class T, class R>
+    static T partial_for(const R& r) {
+        if constexpr (tensor_like<typename B::value_type>) return T(r.grad[variable<B::name>{}]);
+        else return T(0);
     }
 };
 }  // namespace detail

@@ -1,6 +1,6 @@
 /// @file print.hpp  `std::cout << t` in PyTorch's default format: 4 decimals ("6.7000"), "3."
 /// for whole values, scientific past PyTorch's thresholds, a common width, requires_grad or
-/// grad_fn, no dtype.
+/// grad_fn, and the dtype when it is not the default (float64).
 #pragma once
 #include <cmath>
 #include <cstdio>
@@ -52,7 +52,7 @@ inline std::ostream& operator<<(std::ostream& os, const Tensor& t) {
     using namespace detail;
     if (!t.defined()) return os << "None";
     const Impl* p = tensor_access::impl(t);
-    const auto s = format_values(p->data, p->numel());
+    const auto s = format_values(as_doubles(p).data(), p->numel());
     std::string body;
     if (p->shape.rank == 0) {
         body = s[0];
@@ -71,6 +71,7 @@ inline std::ostream& operator<<(std::ostream& os, const Tensor& t) {
         body += "]";
     }
     os << "tensor(" << body;
+    if (p->dtype != float64) os << ", dtype=" << to_string(p->dtype);
     if (p->name) os << ", grad_fn=<" << p->name << ">";
     else if (p->requires_grad) os << ", requires_grad=True";
     return os << ")";

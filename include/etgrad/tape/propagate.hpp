@@ -107,8 +107,9 @@ inline double* adjoint_target(ThreadState& s, const Input& in) {
             case Kind::matmul: {
                 // out (R x P) = A (R x M) B (M x P): dA = adj B^T, dB = A^T adj
                 const Input* io = n->inputs;
-                const double* A = io[0].impl->data;
-                const double* B = io[1].impl->data;
+                const as_doubles a_values(io[0].impl), b_values(io[1].impl);
+                const double* A = a_values.data();
+                const double* B = b_values.data();
                 const std::int64_t R = io[0].rows, M = io[0].cols, P = io[1].cols;
                 if (i == 0) {
                     for (std::int64_t r = 0; r < R; ++r)

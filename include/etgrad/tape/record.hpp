@@ -18,26 +18,36 @@ namespace etgrad::detail {
 
 /// An operand of an elementwise op: a tensor, or a number broadcast everywhere.
 struct tape_operand {
-    const double* data = nullptr;  // null for a number
+    const double* data = nullptr;  // null for a number (a float32 tensor's storage is read as floats)
     double number = 0;
     Shape shape;
     Impl* impl = nullptr;
+    bool f32 = false;
+    double get(std::int64_t k) const noexcept {
+        return f32 ? double(reinterpret_cast<const float*>(data)[k]) : data[k];
+    }
     double at(std::int64_t r, std::int64_t c) const noexcept {
         if (!data) return number;
         const std::int64_t R = shape.rows(), C = shape.cols();
-        return data[(R == 1 ? 0 : r) * C + (C == 1 ? 0 : c)];
+        return get((R == 1 ? 0 : r) * C + (C == 1 ? 0 : c));
     }
     bool active() const noexcept { return impl && impl->requires_grad; }
 };
 inline tape_operand operand_of(const Tensor& t) {
     Impl* p = tensor_access::impl(t);
     if (!p) throw autograd_error("an undefined Tensor (such as an absent grad()) was used in an op");
-    return {p->data, 0, p->shape, p};
+    return {p->data, 0, p->shape, p, p->dtype == float32};
 }
 template <class A>
     requires arithmetic<A>
 tape_operand operand_of(const A& a) {
-    return {nullptr, double(a), Shape::scalar(), nullptr};
+    return {nullptr, double(a), Shape::scalar(), nullptr, false};
+}
+template <std::size_t N>
+scalar_type result_dtype_of(const tape_operand (&v)[N]) noexcept {
+    Impl* impls[N > 0 ? N : 1]{};
+    for (std::size_t i = 0; i < N; ++i) impls[i] = v[i].impl;
+    return result_dtype(impls);
 }
 
 /// PyTorch's broadcasting for ranks 0, 1, 2 (dimensions aligned on the right).
@@ -70,9 +80,10 @@ Shape broadcast(const tape_operand (&v)[N]) {
 }
 
 /// A result without history (nothing active, or not recording).
-inline Tensor plain_scalar(ThreadState& s, double y) {
-    Impl* out = make_impl(s, Shape::scalar(), false);
-    out->local = y;
+[[gnu::always_inline]] inline Tensor plain_scalar(ThreadState& s, double y, scalar_type dtype = float64) {
+    Impl* out = make_impl(s, Shape::scalar(), false, dtype);
+    if (dtype == float32) out->local_f32 = float(y);
+    else out->local = y;
     return tensor_access::adopt(out);
 }
 
@@ -93,7 +104,8 @@ inline constexpr std::uint32_t fold_limit = 32;
 template <std::size_t N>
 [[gnu::always_inline]] inline Tensor scalar_statement(ThreadState& s, const char* name, double y,
                                                       Impl* const (&impls)[N], const bool (&active)[N],
-                                                      const double (&partials)[N], const bool (&owned)[N]) {
+                                                      const double (&partials)[N], const bool (&owned)[N],
+                                                      scalar_type dtype = float64) {
     std::uint32_t index[N]{};
     std::size_t pick = N;
     for (std::size_t i = 0; i < N; ++i)
@@ -129,7 +141,9 @@ template <std::size_t N>
             s.last_end = end;
             t->rec_end = end;
             t->name = name;
-            t->local = y;
+            t->dtype = dtype;
+            if (dtype == float32) t->local_f32 = float(y);
+            else t->local = y;
             ++t->refs;  // the operand's holder lets go of it when this op returns
             return tensor_access::adopt(t);
         }
@@ -152,39 +166,42 @@ template <std::size_t N>
     stmt::set_trailer(end, head);
     s.tape.cursor = end;
     const std::uint32_t i = add_statement(s, end);
-    Impl* out = make_impl(s, Shape::scalar(), false);
-    out->local = y;
+    Impl* out = make_impl(s, Shape::scalar(), false, dtype);
+    if (dtype == float32) out->local_f32 = float(y);
+    else out->local = y;
     attach(s, out, name, i, end);
     s.last_impl = out;
     return tensor_access::adopt(out);
 }
 
-/// The scalar case of record() (a static statement on scalar tensors): no shapes, no loops.
-template <std::size_t N, class Fn>
-Tensor record_scalar(const char* name, const tape_operand (&v)[N], Fn fn) {
+/// The scalar case of record() (a static statement on scalar tensors): no shapes, no loops;
+/// computed in T (float for a float32 result).
+template <class T, std::size_t N, class Fn>
+Tensor record_scalar(const char* name, const tape_operand (&v)[N], Fn fn, scalar_type dtype) {
     ThreadState& s = state();
-    double values[N]{};
-    double partials[N]{};
+    T values[N]{};
+    T partials[N]{};
+    double partials64[N]{};
     bool mask[N]{};
     Impl* impls[N]{};
     bool any = false;
     for (std::size_t i = 0; i < N; ++i) {
-        values[i] = v[i].data ? v[i].data[0] : v[i].number;
+        values[i] = T(v[i].data ? v[i].get(0) : v[i].number);
         mask[i] = s.grad_enabled && v[i].active();
         impls[i] = v[i].impl;
         any = any || mask[i];
     }
-    const double y = fn(values, partials, mask);
-    if (!any) return plain_scalar(s, y);
+    const T y = fn(values, partials, mask);
+    if (!any) return plain_scalar(s, double(y), dtype);
+    for (std::size_t i = 0; i < N; ++i) partials64[i] = double(partials[i]);
     constexpr bool owned[N]{};
-    return scalar_statement(s, name, y, impls, mask, partials, owned);
+    return scalar_statement(s, name, double(y), impls, mask, partials64, owned, dtype);
 }
 
-template <std::size_t N, class Fn>
-Tensor record(const char* name, const tape_operand (&v)[N], Fn fn, bool mean = false) {
-    bool all_scalar = true;
-    for (const tape_operand& o : v) all_scalar = all_scalar && o.shape.rank == 0;
-    if (all_scalar) return record_scalar(name, v, fn);
+/// An op on tensors of any shape, computed in T; Mixed: some operand is float32, so elements
+/// are read through tape_operand::get.
+template <class T, bool Mixed, std::size_t N, class Fn>
+Tensor record_general(const char* name, const tape_operand (&v)[N], Fn fn, bool mean, scalar_type dtype) {
     const Shape bshape = broadcast(v);
     const std::int64_t R = bshape.rows(), C = bshape.cols(), E = R * C;
     int active[N];
@@ -199,7 +216,7 @@ Tensor record(const char* name, const tape_operand (&v)[N], Fn fn, bool mean = f
     ThreadState& s = state();
     std::uint32_t index[N > 0 ? N : 1]{};
     for (int j = 0; j < n_active; ++j) index[j] = operand_index(s, v[active[j]].impl);  // before the node's statement
-    Impl* out = make_impl(s, out_shape, false);  // every element is written below
+    Impl* out = make_impl(s, out_shape, false, dtype);  // every element is written below
     Tensor result = tensor_access::adopt(out);
     Node* node = nullptr;
     std::uint32_t node_index = 0;
@@ -213,8 +230,9 @@ Tensor record(const char* name, const tape_operand (&v)[N], Fn fn, bool mean = f
         attach(s, out, name, node_index, node_end);
         out->node = node;
     }
-    double values[N > 0 ? N : 1]{};
-    double partials[N > 0 ? N : 1]{};
+    T values[N > 0 ? N : 1]{};
+    T partials[N > 0 ? N : 1]{};
+    T* const out_data = reinterpret_cast<T*>(out->data);
     cascade_sum<double> total;
     const double scale = mean ? 1.0 / double(E) : 1.0;
     // Operands are read through a stride: 1 for a tensor of the broadcast shape, 0 for a number
@@ -229,27 +247,49 @@ Tensor record(const char* name, const tape_operand (&v)[N], Fn fn, bool mean = f
     double* partial_out[N > 0 ? N : 1]{};  // by operand (null: inactive)
     for (int j = 0; j < n_active; ++j) partial_out[active[j]] = node->inputs[j].partial;
     auto element = [&](std::int64_t k) {
-        const double y = fn(values, partials, mask);
-        if (mean) total.add(y);
-        else out->data[k] = y;
+        const T y = fn(values, partials, mask);
+        if (mean) total.add(double(y));
+        else out_data[k] = y;
         // constant indices (N is a constant): the arrays can live in registers, not on the stack
         for (std::size_t i = 0; i < N; ++i)
-            if (mask[i]) partial_out[i][k] = partials[i] * scale;
+            if (mask[i]) partial_out[i][k] = double(partials[i]) * scale;
     };
     if (contiguous) {
         for (std::int64_t k = 0; k < E; ++k) {
-            for (std::size_t i = 0; i < N; ++i) values[i] = v[i].data ? v[i].data[k * stride[i]] : v[i].number;
+            for (std::size_t i = 0; i < N; ++i) {
+                if constexpr (Mixed) values[i] = T(v[i].data ? v[i].get(k * stride[i]) : v[i].number);
+                else values[i] = v[i].data ? v[i].data[k * stride[i]] : v[i].number;
+            }
             element(k);
         }
     } else {
         for (std::int64_t r = 0; r < R; ++r)
             for (std::int64_t c = 0; c < C; ++c) {
-                for (std::size_t i = 0; i < N; ++i) values[i] = v[i].at(r, c);
+                for (std::size_t i = 0; i < N; ++i) values[i] = T(v[i].at(r, c));
                 element(r * C + c);
             }
     }
-    if (mean) out->data[0] = total.total() * scale;
+    if (mean) store(out, 0, total.total() * scale);
     return result;
+}
+
+/// Records an op on tape operands: fn(values, partials, mask) gives an element's value and its
+/// partials, in float for a float32 result (PyTorch's promotion) and in double otherwise.
+template <std::size_t N, class Fn>
+Tensor record(const char* name, const tape_operand (&v)[N], Fn fn, bool mean = false) {
+    bool all_scalar = true, any_f32 = false;
+    for (const tape_operand& o : v) {
+        all_scalar = all_scalar && o.shape.rank == 0;
+        any_f32 = any_f32 || o.f32;
+    }
+    const scalar_type dtype = result_dtype_of(v);
+    if (all_scalar) {
+        if (dtype == float32) return record_scalar<float>(name, v, fn, dtype);
+        return record_scalar<double>(name, v, fn, dtype);
+    }
+    if (dtype == float32) return record_general<float, true>(name, v, fn, mean, dtype);
+    if (any_f32) return record_general<double, true>(name, v, fn, mean, dtype);
+    return record_general<double, false>(name, v, fn, mean, dtype);
 }
 
 }  // namespace etgrad::detail

@@ -2,10 +2,12 @@
 /// a general node for ops on whole tensors (Node, with its input edges), the shapes of rank 0, 1
 /// and 2, the layout of a statement on the flat tape, and the errors the tape throws.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace etgrad {
 
@@ -17,6 +19,20 @@ struct autograd_error : std::runtime_error {
 struct shape_error : std::invalid_argument {
     using std::invalid_argument::invalid_argument;
 };
+/// A tensor read or written as an element type it does not have (`data_ptr<float>()` on a
+/// float64 tensor).
+struct dtype_error : std::invalid_argument {
+    using std::invalid_argument::invalid_argument;
+};
+
+/// A tensor's element type, as PyTorch's dtype: float64 (etgrad's default) or float32.
+enum class scalar_type : std::uint8_t { float64, float32 };
+inline constexpr scalar_type float64 = scalar_type::float64;
+inline constexpr scalar_type float32 = scalar_type::float32;
+/// "float64" or "float32".
+constexpr const char* to_string(scalar_type t) noexcept { return t == float32 ? "float32" : "float64"; }
+/// PyTorch's promotion between two floating dtypes: the wider one.
+constexpr scalar_type promote(scalar_type a, scalar_type b) noexcept { return a == float64 || b == float64 ? float64 : float32; }
 
 namespace detail {
 
@@ -63,6 +79,7 @@ struct Impl {
     bool requires_grad = false;
     bool is_view = false;       // its storage is owner's (detach)
     bool retains_grad = false;  // retain_grad() was called (a non-leaf)
+    scalar_type dtype = float64;  // the element type of its storage (data points to floats for float32)
     std::uint32_t index = 0;    // role statement: its statement; a leaf: its registration (in epoch)
     std::uint32_t block = 0;    // role statement: the tape block holding its statement
     std::uint64_t epoch = 0;    // the tape epoch of index and block (0: none)
@@ -71,9 +88,11 @@ struct Impl {
     char* rec_end = nullptr;      // role statement: the end of its statement on the tape
     union {
         double local = 0;
-        Impl* owner;  // is_view: the record whose storage this shares (counted in view_refs)
+        float local_f32;  // a float32 tensor's one element
+        Impl* owner;      // is_view: the record whose storage this shares (counted in view_refs)
     };
-    double* data;  // &local, owned heap storage (numel > 1), or the owner's storage
+    double* data;  // &local, owned heap storage (numel > 1), or the owner's storage; for float32
+                   // it holds the address of float storage, read through f32_data()
     // the rest
     Node* node = nullptr;  // a general node's output: the node (valid in epoch)
     union {
@@ -90,7 +109,88 @@ struct Impl {
     bool owns_heap() const noexcept { return data != &local && !is_view; }
     bool is_leaf() const noexcept { return name == nullptr; }
     Impl* storage_owner() noexcept { return is_view ? owner : this; }
+    /// The 8-byte words its storage takes.
+    static std::size_t storage_words(std::int64_t n, scalar_type t) noexcept {
+        return t == float32 ? std::size_t(n + 1) / 2 : std::size_t(n);
+    }
 };
+
+/// A float32 record's elements.
+inline float* f32_data(const Impl* p) noexcept { return reinterpret_cast<float*>(p->data); }
+/// Element k as a double, whatever the record's dtype.
+inline double load(const Impl* p, std::int64_t k) noexcept {
+    if (p->dtype == float32) [[unlikely]]
+        return double(f32_data(p)[k]);
+    return p->data[k];
+}
+/// Stores v (rounded to float for a float32 record) as element k.
+inline void store(Impl* p, std::int64_t k, double v) noexcept {
+    if (p->dtype == float32) [[unlikely]]
+        f32_data(p)[k] = float(v);
+    else
+        p->data[k] = v;
+}
+
+/// A record's elements as doubles: its own storage for float64, a converted copy for float32
+/// (the ops that accumulate, such as sums and products, accumulate in double and round once).
+class as_doubles {
+  public:
+    explicit as_doubles(const Impl* p) : p_(p->data) {
+        if (p->dtype == float32) {
+            const float* f = f32_data(p);
+            copy_.assign(f, f + p->numel());
+            p_ = copy_.data();
+        }
+    }
+    const double* data() const noexcept { return p_; }
+    double operator[](std::int64_t k) const noexcept { return p_[k]; }
+
+  private:
+    std::vector<double> copy_;
+    const double* p_;
+};
+/// Where to write a result's elements as doubles: its own storage for float64, a buffer rounded
+/// into its float storage by done() for float32.
+class doubles_out {
+  public:
+    explicit doubles_out(Impl* p) : out_(p), p_(p->data) {
+        if (p->dtype == float32) {
+            copy_.assign(std::size_t(p->numel()), 0.0);
+            p_ = copy_.data();
+        }
+    }
+    double* data() const noexcept { return p_; }
+    double& operator[](std::int64_t k) const noexcept { return p_[k]; }
+    void done() const noexcept {
+        if (out_->dtype == float32)
+            for (std::size_t k = 0; k < copy_.size(); ++k) f32_data(out_)[k] = float(copy_[k]);
+    }
+
+  private:
+    Impl* out_;
+    std::vector<double> copy_;
+    double* p_;
+};
+
+/// PyTorch's result dtype for tensors combined in one op: the tensors with dimensions decide;
+/// when there are none, the zero-dimensional ones do (numbers never widen a tensor's type).
+template <class Range>
+scalar_type result_dtype(const Range& impls) noexcept {
+    bool any_dims = false, dims64 = false, zero64 = false;
+    for (const Impl* p : impls) {
+        if (!p) continue;
+        if (p->shape.rank > 0) {
+            any_dims = true;
+            dims64 = dims64 || p->dtype == float64;
+        } else {
+            zero64 = zero64 || p->dtype == float64;
+        }
+    }
+    if (any_dims) return dims64 ? float64 : float32;
+    bool any = false;
+    for (const Impl* p : impls) any = any || p != nullptr;
+    return !any || zero64 ? float64 : float32;
+}
 
 /// One input edge of a general node: the input (a counted ref), where its adjoint goes (its
 /// tape index when recorded), dOut/dIn per element, and its 2-d shape for broadcasting.

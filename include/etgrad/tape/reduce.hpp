@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -20,11 +21,12 @@ inline Impl* checked(const Tensor& t, const char* what) {
     return tensor_access::impl(t);
 }
 
-/// Output tensor and, when recording, its node with the given inputs and `elements` values per
-/// input (partials, or a gather's map) for the caller to fill; an input that does not require
-/// grad is kept for its values, not differentiated.
+/// Output tensor (of the inputs' promoted dtype unless one is given) and, when recording, its
+/// node with the given inputs and `elements` values per input (partials, or a gather's map) for
+/// the caller to fill; an input that does not require grad is kept for its values, not
+/// differentiated.
 inline Tensor make_result(const Shape& shape, const char* name, Kind kind, std::span<Impl* const> inputs,
-                          std::int64_t elements, Node** node_out) {
+                          std::int64_t elements, Node** node_out, std::optional<scalar_type> dtype = std::nullopt) {
     ThreadState& s = state();
     bool any = false;
     for (Impl* in : inputs) any = any || in->requires_grad;
@@ -36,7 +38,7 @@ inline Tensor make_result(const Shape& shape, const char* name, Kind kind, std::
     if (recording)
         for (std::size_t k = 0; k < inputs.size(); ++k)
             index[k] = inputs[k]->requires_grad ? operand_index(s, inputs[k]) : no_index;
-    Impl* out = make_impl(s, shape, false);  // the callers write every element
+    Impl* out = make_impl(s, shape, false, dtype ? *dtype : result_dtype(inputs));  // the callers write every element
     Tensor result = tensor_access::adopt(out);
     *node_out = nullptr;
     if (recording) {
@@ -60,9 +62,9 @@ inline Tensor reduce_all(const Tensor& t, bool mean, const char* name) {
     Impl* x = checked(t, name);
     Node* n = nullptr;
     Tensor r = make_result(Shape::scalar(), name, Kind::reduce_all, {x}, &n);
-    const double s = pairwise_sum(x->data, x->numel());
+    const double s = pairwise_sum(as_doubles(x).data(), x->numel());
     const double scale = mean ? 1.0 / double(x->numel()) : 1.0;
-    tensor_access::impl(r)->data[0] = mean ? s / double(x->numel()) : s;  // divided, as PyTorch: correctly rounded
+    store(tensor_access::impl(r), 0, mean ? s / double(x->numel()) : s);  // divided, as PyTorch: correctly rounded
     if (n) n->scale = scale;
     return r;
 }
@@ -78,13 +80,15 @@ inline Tensor reduce_axis(const Tensor& t, int axis, bool mean, const char* name
     Node* n = nullptr;
     Tensor r = make_result(Shape::vector(axis == 0 ? C : R), name, Kind::reduce_axis, {x}, &n);
     const double n_along = double(axis == 0 ? R : C), scale = mean ? 1.0 / n_along : 1.0;
-    double* o = tensor_access::impl(r)->data;
+    const doubles_out o(tensor_access::impl(r));
+    const as_doubles xs(x);
     if (axis == 0)  // down each column
-        for (std::int64_t j = 0; j < C; ++j) o[j] = pairwise_sum(x->data + j, R, C);
+        for (std::int64_t j = 0; j < C; ++j) o[j] = pairwise_sum(xs.data() + j, R, C);
     else  // along each row
-        for (std::int64_t i = 0; i < R; ++i) o[i] = pairwise_sum(x->data + i * C, C);
+        for (std::int64_t i = 0; i < R; ++i) o[i] = pairwise_sum(xs.data() + i * C, C);
     if (mean)
         for (std::int64_t k = 0; k < (axis == 0 ? C : R); ++k) o[k] /= n_along;
+    o.done();
     if (n) {
         n->scale = scale;
         n->axis = axis;
@@ -141,13 +145,17 @@ inline Tensor matmul(const Tensor& a, const Tensor& b) {
         n->inputs[1].rows = M;
         n->inputs[1].cols = P;
     }
-    double* o = tensor_access::impl(r)->data;
+    const doubles_out o(tensor_access::impl(r));
+    const as_doubles a_values(A), b_values(B);
+    const double* Ad = a_values.data();
+    const double* Bd = b_values.data();
     for (std::int64_t i = 0; i < R; ++i)
         for (std::int64_t j = 0; j < P; ++j) {
             double acc = 0;
-            for (std::int64_t k = 0; k < M; ++k) acc += A->data[i * M + k] * B->data[k * P + j];
+            for (std::int64_t k = 0; k < M; ++k) acc += Ad[i * M + k] * Bd[k * P + j];
             o[i * P + j] = acc;
         }
+    o.done();
     return r;
 }
 /// The dot product of two vectors (DotBackward0).

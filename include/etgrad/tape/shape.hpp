@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,16 +26,22 @@ using element_of = std::pair<std::size_t, std::int64_t>;
 /// The result of shape `shape` whose element k is input source(k).first's element
 /// source(k).second; recorded (a gather node) when an input requires grad.
 template <class Source>
-Tensor gather(const char* name, const Shape& shape, const std::vector<Impl*>& in, Source source) {
+Tensor gather(const char* name, const Shape& shape, const std::vector<Impl*>& in, Source source,
+              std::optional<scalar_type> dtype = std::nullopt) {
     const std::int64_t m = shape.numel();
     Node* n = nullptr;
-    Tensor result = make_result(shape, name, Kind::gather, in, m, &n);
+    Tensor result = make_result(shape, name, Kind::gather, in, m, &n, dtype);
     if (n)
         for (std::size_t j = 0; j < in.size(); ++j) std::fill_n(gather_map(n->inputs[j]), m, std::int64_t(-1));
-    double* out = tensor_access::impl(result)->data;
+    Impl* out = tensor_access::impl(result);
+    bool same = true;  // every input has the output's dtype: elements are copied as they are
+    for (const Impl* p : in) same = same && p->dtype == out->dtype;
     for (std::int64_t k = 0; k < m; ++k) {
         const element_of from = source(k);
-        out[k] = in[from.first]->data[from.second];
+        const Impl* x = in[from.first];
+        if (same && out->dtype == float32) f32_data(out)[k] = f32_data(x)[from.second];
+        else if (same) out->data[k] = x->data[from.second];
+        else store(out, k, load(x, from.second));
         if (n) gather_map(n->inputs[from.first])[k] = from.second;
     }
     return result;
@@ -276,6 +283,12 @@ inline Tensor mean(const Tensor& t, std::int64_t axis, bool keepdim) {
 inline Tensor Tensor::operator[](std::int64_t i) const { return select(*this, 0, i); }
 /// The transpose (TransposeBackward0), as `t.t()` in PyTorch.
 inline Tensor Tensor::t() const { return transpose(*this); }
+inline Tensor Tensor::to(scalar_type dtype) const {
+    using namespace detail;
+    Impl* x = checked(*this, "to");
+    if (x->dtype == dtype) return *this;
+    return gather("ToCopyBackward0", x->shape, {x}, [](std::int64_t k) { return element_of{0, k}; }, dtype);
+}
 /// reshape(*this, dims) (ViewBackward0).
 inline Tensor Tensor::reshape(std::initializer_list<std::int64_t> dims) const { return etgrad::reshape(*this, dims); }
 

@@ -44,18 +44,21 @@ class no_grad_guard {
     bool previous_;
 };
 
-/// A handle to a tensor of rank 0, 1 or 2 (double storage) with PyTorch's autograd semantics.
+/// A handle to a tensor of rank 0, 1 or 2 (float64 or float32) with PyTorch's autograd semantics.
 /// Copies share the tensor, as Python names do. A tensor belongs to the thread that made it:
 /// copying it, recording with it or calling backward on another thread throws autograd_error
 /// (reading its values with item() or to_vector() is allowed; a handle may also die anywhere).
 class Tensor {
   public:
     Tensor() noexcept = default;
-    /// A scalar leaf from a number, so that generic code reads `T x = 1.0;` with T = Tensor.
+    /// A scalar leaf from a number, so that generic code reads `T x = 1.0;` with T = Tensor
+    /// (float32 from a float, float64 from any other number).
     template <class V>
         requires arithmetic<V>
-    Tensor(V v) : p_(detail::make_impl(detail::Shape::scalar(), false)) {  // NOLINT: implicit on purpose
-        p_->data[0] = double(v);
+    Tensor(V v)  // NOLINT: implicit on purpose
+        : p_(detail::make_impl(detail::Shape::scalar(), false,
+                               std::is_same_v<V, float> ? float32 : float64)) {
+        detail::store(p_, 0, double(v));
     }
     Tensor(const Tensor& o) : p_(o.p_) { share(p_); }
     Tensor(Tensor&& o) noexcept : p_(o.p_) { o.p_ = nullptr; }
@@ -82,12 +85,22 @@ class Tensor {
         if (p_->numel() != 1)
             throw shape_error("a Tensor with " + std::to_string(p_->numel()) +
                               " elements cannot be converted to a scalar (shape " + p_->shape.str() + ")");
-        return p_->data[0];
+        return detail::load(p_, 0);
     }
-    std::vector<double> to_vector() const {
+    /// The elements, row-major, as T (double by default: exact for either dtype).
+    template <class T = double>
+        requires std::is_floating_point_v<T>
+    std::vector<T> to_vector() const {
         check_defined("to_vector()");
-        return std::vector<double>(p_->data, p_->data + p_->numel());
+        std::vector<T> v(std::size_t(p_->numel()));
+        for (std::int64_t k = 0; k < p_->numel(); ++k) v[std::size_t(k)] = T(detail::load(p_, k));
+        return v;
     }
+    /// The element type: float64 (the default) or float32.
+    scalar_type dtype() const noexcept { return p_ ? p_->dtype : float64; }
+    /// This tensor with elements of another dtype: itself when it has that dtype already, else a
+    /// copy, recorded (ToCopyBackward0) when this tensor requires grad.
+    Tensor to(scalar_type dtype) const;
     std::vector<std::int64_t> shape() const {
         check_defined("shape()");
         return std::vector<std::int64_t>(p_->shape.dims, p_->shape.dims + p_->shape.rank);
@@ -109,7 +122,7 @@ class Tensor {
     /// Fills with zeros in place (refused on a leaf that requires grad while recording).
     Tensor& zero_() {
         check_in_place("zero_()");
-        for (std::int64_t k = 0; k < p_->numel(); ++k) p_->data[k] = 0;
+        for (std::int64_t k = 0; k < p_->numel(); ++k) detail::store(p_, k, 0.0);
         return *this;
     }
     /// Starts or stops recording ops on this leaf, in place.
@@ -128,6 +141,7 @@ class Tensor {
         detail::Impl* owner = p_->storage_owner();
         detail::Impl* d = detail::make_impl(*p_->home, detail::Shape::scalar());
         d->shape = p_->shape;
+        d->dtype = p_->dtype;
         d->data = owner->data;
         d->is_view = true;
         d->owner = owner;
@@ -159,13 +173,26 @@ class Tensor {
     void backward(const Tensor& gradient) { run_backward(&gradient, false); }
     void backward(const Tensor& gradient, retain_graph_t) { run_backward(&gradient, true); }
 
-    /// The elements, row-major (null for an undefined Tensor). The writable pointer counts as an
+    /// The elements of a float64 tensor, row-major (null for an undefined Tensor): data_ptr<double>().
+    const double* data() const { return data_ptr<double>(); }
+    double* data() { return data_ptr<double>(); }
+    /// The elements, row-major, as PyTorch's data_ptr<T>(): T must be the tensor's element type
+    /// (dtype_error otherwise); null for an undefined Tensor. The writable pointer counts as an
     /// in-place change: a graph that saved this tensor refuses backward afterwards.
-    const double* data() const noexcept { return p_ ? p_->data : nullptr; }
-    double* data() noexcept {
+    template <class T>
+        requires(std::is_same_v<T, double> || std::is_same_v<T, float>)
+    const T* data_ptr() const {
         if (!p_) return nullptr;
+        check_dtype<T>();
+        return reinterpret_cast<const T*>(p_->data);
+    }
+    template <class T>
+        requires(std::is_same_v<T, double> || std::is_same_v<T, float>)
+    T* data_ptr() {
+        if (!p_) return nullptr;
+        check_dtype<T>();
         ++p_->storage_owner()->version;
-        return p_->data;
+        return reinterpret_cast<T*>(p_->data);
     }
 
   private:
@@ -177,6 +204,13 @@ class Tensor {
     void check_owned(const char* what) const {
         check_defined(what);
         if (p_->home != detail::tls_state) throw autograd_error(detail::cross_thread_message());
+    }
+    template <class T>
+    void check_dtype() const {
+        constexpr scalar_type want = std::is_same_v<T, float> ? float32 : float64;
+        if (p_->dtype != want)
+            throw dtype_error(std::string("expected scalar type ") + (want == float32 ? "Float" : "Double") +
+                              " but found " + (p_->dtype == float32 ? "Float" : "Double"));
     }
     void check_in_place(const char* what) const {
         check_owned(what);
