@@ -198,4 +198,58 @@ TEST_CASE("t.t() and t.reshape(...) as members", "[tape][shape]") {
     const Tensor a = from_vector(x23, {2, 3});
     CHECK(values(a.t()) == values(transpose(a)));
     CHECK(a.reshape({3, 2}).shape() == std::vector<std::int64_t>{3, 2});
+    // t() of a vector or a scalar is the tensor unchanged, as in PyTorch; its grad_fn is TBackward0
+    const Tensor v = tensor({1.0, 2.0}, requires_grad);
+    CHECK(v.t().shape() == std::vector<std::int64_t>{2});
+    CHECK(v.t().grad_fn() == "TBackward0");
+    CHECK(from_vector(x23, {2, 3}).requires_grad_().t().grad_fn() == "TBackward0");
+    CHECK(tensor(3.0).t().item() == 3.0);
+}
+
+TEST_CASE("view shares the storage: changes through either are seen by both; its gradient as reshape's",
+          "[tape][shape][view]") {
+    Tensor x = from_vector(x23, {2, 3}).requires_grad_();
+    Tensor v = x.view({3, -1});
+    CHECK(v.shape() == std::vector<std::int64_t>{3, 2});
+    CHECK(v.grad_fn() == "ViewBackward0");
+    CHECK(values(v) == values(x));
+    const Tensor w = from_vector({1, 2, 3, 4, 5, 6}, {3, 2});
+    sum(v * w).backward();
+    CHECK(values(x.grad()) == std::vector<double>{1, 2, 3, 4, 5, 6});
+    {
+        no_grad_guard guard;
+        v += 1.0;  // through the view: the base sees it
+        CHECK(x.to_vector()[0] == x23[0] + 1);
+        x *= 2.0;  // through the base: the view sees it
+        CHECK(v.to_vector()[5] == (x23[5] + 1) * 2);
+        CHECK(view(x, {6}).grad_fn().empty());  // not recorded under no_grad
+    }
+    // a view without grad shares too, and outlives its base
+    Tensor kept;
+    {
+        Tensor base = from_vector({1.0, 2.0, 3.0, 4.0}, {4});
+        kept = view(base, {2, 2});
+        base.data()[3] = 9;
+    }
+    CHECK(kept.to_vector() == std::vector<double>{1, 2, 3, 9});
+    CHECK_THROWS_WITH(view(kept, {3}), etgrad_test::contains("view: shape '[3]' is invalid for input of size 4"));
+}
+
+TEST_CASE("in-place changes through views refuse what PyTorch refuses or etgrad cannot record", "[tape][shape][view]") {
+    Tensor x = tensor({1.0, 2.0, 3.0, 4.0}, requires_grad);
+    Tensor v = x.view({2, 2});
+    CHECK_THROWS_WITH(v.zero_(), etgrad_test::contains("a view of a leaf Variable that requires grad"));
+    Tensor y = x * 2.0;
+    CHECK_THROWS_WITH(y.zero_(), etgrad_test::contains("is not recorded by etgrad"));
+    Tensor yv = y.view({4});
+    CHECK_THROWS_WITH(y += 1.0, etgrad_test::contains("shares its storage with a view"));
+    CHECK_THROWS_WITH(yv += 1.0, etgrad_test::contains("shares its storage with a view"));
+    // a product saved the view's values: changing them through the base is caught at backward
+    Tensor m = from_vector({1.0, 2.0, 3.0, 4.0}, {2, 2});
+    Tensor p = matmul(m.view({4}), x);
+    {
+        no_grad_guard guard;
+        m *= 3.0;
+    }
+    CHECK_THROWS_WITH(p.backward(), etgrad_test::contains("modified by an inplace operation"));
 }

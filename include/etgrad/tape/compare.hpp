@@ -65,10 +65,13 @@ template <detail::tensor_or_number A, detail::tensor_or_number B>
     requires(tensor_like<A> || tensor_like<B>)
 Tensor ne(const A& a, const B& b) { return detail::compare<std::not_equal_to<>>(a, b); }
 
-/// a where condition is nonzero, b elsewhere, broadcasting all three (WhereBackward0).
+/// a where condition is nonzero, b elsewhere, broadcasting all three (WhereBackward0); its dtype
+/// is a's and b's (the condition's does not count, as PyTorch's bool condition).
 template <detail::tensor_or_number A, detail::tensor_or_number B>
 Tensor where(const Tensor& condition, const A& a, const B& b) {
-    return apply<detail::where_op>(condition, a, b);
+    const detail::Impl* const operands[] = {detail::scalar_impl(a), detail::scalar_impl(b)};
+    const scalar_type dtype = detail::result_dtype(operands);
+    return apply<detail::where_op>(condition.dtype() == dtype ? condition : condition.to(dtype), a, b);
 }
 
 }  // namespace etgrad

@@ -34,6 +34,12 @@ inline Tensor& compound_assign(Tensor& a, const Tensor& result, const char* op) 
     if (result.requires_grad()) {
         if (a.is_leaf() && a.requires_grad())
             throw autograd_error("a leaf Variable that requires grad is being used in an in-place operation.");
+        if (p->is_view || p->view_refs > 0)
+            throw autograd_error(std::string("Tensor ") + op +
+                                 " while recording makes a new tensor (as a = a " + std::string(op).substr(0, 1) +
+                                 " b), but this tensor shares its storage with a view or a detached tensor that "
+                                 "would not see the change: write a = a " + std::string(op).substr(0, 1) +
+                                 " b, or change it under no_grad_guard");
         a = result.dtype() == a.dtype() ? result : result.to(a.dtype());  // an in-place op keeps a's dtype
         return a;
     }

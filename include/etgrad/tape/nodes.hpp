@@ -180,6 +180,17 @@ inline Impl* make_impl(ThreadState& s, const Shape& shape, bool zero = true, sca
 inline Impl* make_impl(const Shape& shape, bool zero = true, scalar_type dtype = float64) {
     return make_impl(state(), shape, zero, dtype);
 }
+/// A record of this shape sharing of's storage (counted in its storage owner's view_refs).
+inline Impl* make_view(ThreadState& s, Impl* of, const Shape& shape) {
+    Impl* owner = of->storage_owner();
+    Impl* d = make_impl(s, Shape::scalar(), false, of->dtype);
+    d->shape = shape;
+    d->data = owner->data;
+    d->is_view = true;
+    d->owner = owner;
+    ++owner->view_refs;
+    return d;
+}
 
 // ---- statements ----
 

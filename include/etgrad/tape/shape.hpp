@@ -74,21 +74,16 @@ inline Tensor named(Tensor t, const char* name) {
     return t;
 }
 
-}  // namespace detail
-
-/// The same elements in another shape (at most 2 dimensions; one size may be -1, inferred):
-/// `reshape(t, {2, 3})` (ViewBackward0; a copy here).
-inline Tensor reshape(const Tensor& t, std::initializer_list<std::int64_t> dims) {
-    using namespace detail;
-    Impl* x = checked(t, "reshape");
-    Shape s = shape_of(dims, "reshape");
+/// The shape `dims` asks of x's elements (one size may be -1, inferred), checked.
+inline Shape new_shape(const Impl* x, std::initializer_list<std::int64_t> dims, const char* what) {
+    Shape s = shape_of(dims, what);
     std::int64_t known = 1, infer = -1;
     for (int d = 0; d < s.rank; ++d) {
         if (s.dims[d] == -1) {
-            if (infer >= 0) throw shape_error("reshape: only one dimension can be inferred");
+            if (infer >= 0) throw shape_error(std::string(what) + ": only one dimension can be inferred");
             infer = d;
         } else if (s.dims[d] < 0) {
-            throw shape_error("reshape: invalid shape dimension " + std::to_string(s.dims[d]));
+            throw shape_error(std::string(what) + ": invalid shape dimension " + std::to_string(s.dims[d]));
         } else {
             known *= s.dims[d];
         }
@@ -98,9 +93,46 @@ inline Tensor reshape(const Tensor& t, std::initializer_list<std::int64_t> dims)
         std::string want = "[";
         for (auto it = dims.begin(); it != dims.end(); ++it)
             want += (it == dims.begin() ? "" : ", ") + std::to_string(*it);
-        throw shape_error("reshape: shape '" + want + "]' is invalid for input of size " + std::to_string(x->numel()));
+        throw shape_error(std::string(what) + ": shape '" + want + "]' is invalid for input of size " +
+                          std::to_string(x->numel()));
     }
-    return reshaped(t, s, "ViewBackward0");
+    return s;
+}
+}  // namespace detail
+
+/// The same elements in another shape (at most 2 dimensions; one size may be -1, inferred):
+/// `reshape(t, {2, 3})` (ViewBackward0; a copy here: use view() to share the storage).
+inline Tensor reshape(const Tensor& t, std::initializer_list<std::int64_t> dims) {
+    using namespace detail;
+    Impl* x = checked(t, "reshape");
+    return reshaped(t, new_shape(x, dims, "reshape"), "ViewBackward0");
+}
+/// t's storage seen in another shape (one size may be -1, inferred), as torch.view: a change
+/// made through either (under no_grad_guard, or through data_ptr) is seen by both; recorded
+/// (ViewBackward0) when t requires grad. A view of a tensor that requires grad refuses in-place
+/// changes while recording.
+inline Tensor view(const Tensor& t, std::initializer_list<std::int64_t> dims) {
+    using namespace detail;
+    Impl* x = checked(t, "view");
+    if (x->home != tls_state) throw autograd_error(cross_thread_message());
+    const Shape shape = new_shape(x, dims, "view");
+    ThreadState& s = state();
+    const bool recording = x->requires_grad && s.grad_enabled;
+    const std::uint32_t index = recording ? operand_index(s, x) : 0;  // before the node's statement
+    Impl* out = make_view(s, x, shape);
+    Tensor result = tensor_access::adopt(out);
+    if (recording) {
+        const std::int64_t m = shape.numel();
+        std::uint32_t i = 0;
+        char* end = nullptr;
+        Node* n = make_node(s, shape, 1, m, &i, &end);
+        n->kind = Kind::gather;
+        set_input(s, n, 0, x, index);
+        for (std::int64_t k = 0; k < m; ++k) gather_map(n->inputs[0])[k] = k;
+        attach(s, out, "ViewBackward0", i, end);
+        out->node = n;
+    }
+    return result;
 }
 /// All elements as a vector (ViewBackward0).
 inline Tensor flatten(const Tensor& t) { return reshape(t, {-1}); }
@@ -282,7 +314,11 @@ inline Tensor mean(const Tensor& t, std::int64_t axis, bool keepdim) {
 /// vector, as `t[i]` in PyTorch.
 inline Tensor Tensor::operator[](std::int64_t i) const { return select(*this, 0, i); }
 /// The transpose (TransposeBackward0), as `t.t()` in PyTorch.
-inline Tensor Tensor::t() const { return transpose(*this); }
+inline Tensor Tensor::t() const {
+    const detail::Impl* x = detail::checked(*this, "t");
+    if (x->shape.rank < 2) return detail::reshaped(*this, x->shape, "TBackward0");  // as PyTorch: unchanged
+    return detail::named(transpose(*this), "TBackward0");
+}
 inline Tensor Tensor::to(scalar_type dtype) const {
     using namespace detail;
     Impl* x = checked(*this, "to");
@@ -291,5 +327,6 @@ inline Tensor Tensor::to(scalar_type dtype) const {
 }
 /// reshape(*this, dims) (ViewBackward0).
 inline Tensor Tensor::reshape(std::initializer_list<std::int64_t> dims) const { return etgrad::reshape(*this, dims); }
+inline Tensor Tensor::view(std::initializer_list<std::int64_t> dims) const { return etgrad::view(*this, dims); }
 
 }  // namespace etgrad

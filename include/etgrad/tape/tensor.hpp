@@ -138,15 +138,7 @@ class Tensor {
     /// A new leaf sharing this tensor's storage, with no history.
     Tensor detach() const {
         check_owned("detach()");
-        detail::Impl* owner = p_->storage_owner();
-        detail::Impl* d = detail::make_impl(*p_->home, detail::Shape::scalar());
-        d->shape = p_->shape;
-        d->dtype = p_->dtype;
-        d->data = owner->data;
-        d->is_view = true;
-        d->owner = owner;
-        ++owner->view_refs;
-        return Tensor(d);
+        return Tensor(detail::make_view(*p_->home, p_, p_->shape));
     }
     /// A copy with its own storage, recorded (CloneBackward0) when this tensor requires grad.
     Tensor clone() const;
@@ -156,6 +148,8 @@ class Tensor {
     Tensor t() const;
     /// The same elements in another shape: reshape(*this, dims).
     Tensor reshape(std::initializer_list<std::int64_t> dims) const;
+    /// This tensor's storage in another shape: view(*this, dims).
+    Tensor view(std::initializer_list<std::int64_t> dims) const;
     /// Makes this non-leaf keep its gradient in grad() at the next backward.
     void retain_grad() {
         check_owned("retain_grad()");
@@ -214,8 +208,16 @@ class Tensor {
     }
     void check_in_place(const char* what) const {
         check_owned(what);
-        if (p_->is_leaf() && p_->requires_grad && p_->home->grad_enabled)
-            throw autograd_error("a leaf Variable that requires grad is being used in an in-place operation.");
+        if (p_->requires_grad && p_->home->grad_enabled) {
+            if (p_->is_leaf())
+                throw autograd_error("a leaf Variable that requires grad is being used in an in-place operation.");
+            if (p_->is_view && p_->owner->is_leaf() && p_->owner->requires_grad)
+                throw autograd_error("a view of a leaf Variable that requires grad is being used in an in-place operation.");
+            throw autograd_error(std::string(what) +
+                                 " on a tensor that has a grad_fn is not recorded by etgrad (its history would no "
+                                 "longer match its values): compute a new tensor instead (t * 0 for zero_()), or "
+                                 "change it under no_grad_guard");
+        }
         ++p_->storage_owner()->version;
     }
     static void share(detail::Impl* p) {
