@@ -100,42 +100,47 @@ struct Arena {
     Arena() { spare_big.reserve(max_spares); }
 };
 
-/// Tensor storage (n 8-byte words); buffers of large tensors are kept (by exact size) when their record dies,
-/// since a training loop allocates the same sizes every step and fresh pages fault every time.
+/// Tensor storage: arrays of doubles (float64) or floats (float32), in n 8-byte words; buffers
+/// of large tensors are kept (by exact size and type) when their record dies, since a training
+/// loop allocates the same sizes every step and fresh pages fault every time.
 struct Buffers {
     static constexpr std::size_t max_spares = 8;
-    static constexpr std::size_t large = std::size_t{1} << 14;  // doubles (128 KiB)
+    static constexpr std::size_t large = std::size_t{1} << 14;  // words (128 KiB)
     struct Spare {
         std::size_t n;
         double* p;
+        bool f32;
     };
     std::vector<Spare> spares;
 
-    double* get(std::size_t n, bool zero) {
+    /// A float32 buffer's address is kept as a double* and read back through f32_data().
+    double* get(std::size_t n, bool zero, bool f32 = false) {
         if (n >= large)
             for (Spare& sp : spares)
-                if (sp.n == n) {
+                if (sp.n == n && sp.f32 == f32) {
                     double* p = sp.p;
                     sp = spares.back();
                     spares.pop_back();
-                    if (zero) std::memset(p, 0, n * sizeof(double));
+                    if (zero) std::memset(static_cast<void*>(p), 0, n * sizeof(double));
                     return p;
                 }
-        // raw storage (no double objects made): a float32 tensor's elements live here as floats
-        double* p = static_cast<double*>(::operator new(n * sizeof(double)));
-        if (zero) std::memset(p, 0, n * sizeof(double));
-        return p;
+        if (f32) return reinterpret_cast<double*>(zero ? new float[2 * n]() : new float[2 * n]);
+        return zero ? new double[n]() : new double[n];
     }
-    void put(double* p, std::size_t n) noexcept {
+    void put(double* p, std::size_t n, bool f32 = false) noexcept {
         if (n >= large && spares.size() < max_spares) {
-            spares.push_back({n, p});  // within the reserved capacity: cannot throw
+            spares.push_back({n, p, f32});  // within the reserved capacity: cannot throw
             return;
         }
-        ::operator delete(p);
+        free(p, f32);
+    }
+    static void free(double* p, bool f32) noexcept {
+        if (f32) delete[] reinterpret_cast<float*>(p);
+        else delete[] p;
     }
     Buffers() { spares.reserve(max_spares); }
     ~Buffers() {
-        for (Spare& sp : spares) ::operator delete(sp.p);
+        for (Spare& sp : spares) free(sp.p, sp.f32);
     }
     Buffers(const Buffers&) = delete;
     Buffers& operator=(const Buffers&) = delete;

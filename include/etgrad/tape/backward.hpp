@@ -207,13 +207,12 @@ class backward_pass {
     /// grad += adjoint, in the gradient's dtype (a float32 gradient accumulates in float).
     static void accumulate(Impl* grad, const double* adj) noexcept {
         const std::int64_t m = grad->numel();
-        if (grad->dtype == float32) {
-            float* g = f32_data(grad);
-            for (std::int64_t k = 0; k < m; ++k) g[k] += float(adj[k]);
-        } else {
-            double* g = grad->data;
-            for (std::int64_t k = 0; k < m; ++k) g[k] += adj[k];
-        }
+        if (grad->dtype == float32) add_into(f32_data(grad), adj, m);
+        else add_into(grad->data, adj, m);
+    }
+    template <class T>
+    static void add_into(T* __restrict g, const double* __restrict adj, std::int64_t m) noexcept {
+        for (std::int64_t k = 0; k < m; ++k) g[k] += T(adj[k]);
     }
 
     /// After an exception: the freed marks of this pass are taken back and adjoints cleared.

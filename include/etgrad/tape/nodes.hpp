@@ -46,7 +46,7 @@ inline const char* cross_thread_message() {
 
 /// Frees a record's storage and returns it to the pool (no handle and no view is left).
 inline void free_record(ThreadState& s, Impl* p) noexcept {
-    if (p->owns_heap()) s.buffers.put(p->data, Impl::storage_words(p->numel(), p->dtype));
+    if (p->owns_heap()) s.buffers.put(p->data, Impl::storage_words(p->numel(), p->dtype), p->dtype == float32);
     s.impls.put(p);
 }
 /// A view let go of its storage owner.
@@ -169,7 +169,7 @@ inline Impl* make_impl(ThreadState& s, const Shape& shape, bool zero = true, sca
     if (dtype == float32) p->local_f32 = 0;  // its one element is a float
     if (shape.numel() > 1) {
         try {
-            p->data = s.buffers.get(Impl::storage_words(shape.numel(), dtype), zero);
+            p->data = s.buffers.get(Impl::storage_words(shape.numel(), dtype), zero, dtype == float32);
         } catch (...) {  // std::bad_alloc: the record goes back to the pool
             s.impls.put(p);
             throw;

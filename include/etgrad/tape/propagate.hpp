@@ -51,6 +51,38 @@ inline double* adjoint_target(ThreadState& s, const Input& in) {
                          "; expected version " + std::to_string(in.version) + " instead.");
 }
 
+/// matmul's reverse step for input i of out (R x P) = A (R x M) B (M x P): dA = adj B^T,
+/// dB = A^T adj.
+inline void matmul_backward(const double* A, const double* B, const Input* io, int i, const double* adj,
+                            double* target) noexcept {
+    const std::int64_t R = io[0].rows, M = io[0].cols, P = io[1].cols;
+    if (i == 0) {
+        for (std::int64_t r = 0; r < R; ++r)
+            for (std::int64_t k = 0; k < M; ++k) {
+                double acc = 0;
+                for (std::int64_t p = 0; p < P; ++p) acc += adj[r * P + p] * B[k * P + p];
+                target[r * M + k] += acc;
+            }
+    } else {  // row by row through A (a long (N, d) matrix is read once, in order)
+        for (std::int64_t r = 0; r < R; ++r)
+            for (std::int64_t k = 0; k < M; ++k) {
+                const double a = A[r * M + k];
+                for (std::int64_t p = 0; p < P; ++p) target[k * P + p] += a * adj[r * P + p];
+            }
+    }
+}
+/// With a float32 operand: its values as doubles first.
+[[gnu::noinline]] inline void matmul_backward_converted(const Input* io, int i, const double* adj, double* target) {
+    const as_doubles a(io[0].impl), b(io[1].impl);
+    matmul_backward(a.data(), b.data(), io, i, adj, target);
+}
+inline void matmul_backward(const Input* io, int i, const double* adj, double* target) {
+    if (io[0].impl->dtype == float32 || io[1].impl->dtype == float32)
+        matmul_backward_converted(io, i, adj, target);
+    else
+        matmul_backward(io[0].impl->data, io[1].impl->data, io, i, adj, target);
+}
+
 /// Adds the node's adjoint (`adj`) times its partials into its inputs' adjoints, marking each
 /// input reached; `low` follows the lowest index reached.
 [[gnu::noinline]] inline void propagate_general(ThreadState& s, Node* n, const double* adj, std::uint32_t& low) {
@@ -104,29 +136,9 @@ inline double* adjoint_target(ThreadState& s, const Input& in) {
                     if (map[k] >= 0) target[map[k]] += adj[k];
                 break;
             }
-            case Kind::matmul: {
-                // out (R x P) = A (R x M) B (M x P): dA = adj B^T, dB = A^T adj
-                const Input* io = n->inputs;
-                const as_doubles a_values(io[0].impl), b_values(io[1].impl);
-                const double* A = a_values.data();
-                const double* B = b_values.data();
-                const std::int64_t R = io[0].rows, M = io[0].cols, P = io[1].cols;
-                if (i == 0) {
-                    for (std::int64_t r = 0; r < R; ++r)
-                        for (std::int64_t k = 0; k < M; ++k) {
-                            double acc = 0;
-                            for (std::int64_t p = 0; p < P; ++p) acc += adj[r * P + p] * B[k * P + p];
-                            target[r * M + k] += acc;
-                        }
-                } else {  // row by row through A (a long (N, d) matrix is read once, in order)
-                    for (std::int64_t r = 0; r < R; ++r)
-                        for (std::int64_t k = 0; k < M; ++k) {
-                            const double a = A[r * M + k];
-                            for (std::int64_t p = 0; p < P; ++p) target[k * P + p] += a * adj[r * P + p];
-                        }
-                }
+            case Kind::matmul:
+                matmul_backward(n->inputs, i, adj, target);
                 break;
-            }
         }
     }
 }

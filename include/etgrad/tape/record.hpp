@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include <etgrad/core/expression.hpp>
@@ -174,34 +175,44 @@ template <std::size_t N>
     return tensor_access::adopt(out);
 }
 
+/// The element type of a result computed in T.
+template <class T>
+inline constexpr scalar_type dtype_for = std::is_same_v<T, float> ? float32 : float64;
+
 /// The scalar case of record() (a static statement on scalar tensors): no shapes, no loops;
-/// computed in T (float for a float32 result).
-template <class T, std::size_t N, class Fn>
-Tensor record_scalar(const char* name, const tape_operand (&v)[N], Fn fn, scalar_type dtype) {
+/// computed in T (float for a float32 result); Mixed: some operand is float32.
+template <class T, bool Mixed, std::size_t N, class Fn>
+Tensor record_scalar(const char* name, const tape_operand (&v)[N], Fn fn) {
     ThreadState& s = state();
     T values[N]{};
     T partials[N]{};
-    double partials64[N]{};
     bool mask[N]{};
     Impl* impls[N]{};
     bool any = false;
     for (std::size_t i = 0; i < N; ++i) {
-        values[i] = T(v[i].data ? v[i].get(0) : v[i].number);
+        if constexpr (Mixed) values[i] = T(v[i].data ? v[i].get(0) : v[i].number);
+        else values[i] = v[i].data ? v[i].data[0] : v[i].number;
         mask[i] = s.grad_enabled && v[i].active();
         impls[i] = v[i].impl;
         any = any || mask[i];
     }
     const T y = fn(values, partials, mask);
-    if (!any) return plain_scalar(s, double(y), dtype);
-    for (std::size_t i = 0; i < N; ++i) partials64[i] = double(partials[i]);
+    if (!any) return plain_scalar(s, double(y), dtype_for<T>);
     constexpr bool owned[N]{};
-    return scalar_statement(s, name, double(y), impls, mask, partials64, owned, dtype);
+    if constexpr (std::is_same_v<T, double>) {
+        return scalar_statement(s, name, y, impls, mask, partials, owned);
+    } else {
+        double partials64[N]{};
+        for (std::size_t i = 0; i < N; ++i) partials64[i] = double(partials[i]);
+        return scalar_statement(s, name, double(y), impls, mask, partials64, owned, dtype_for<T>);
+    }
 }
 
 /// An op on tensors of any shape, computed in T; Mixed: some operand is float32, so elements
 /// are read through tape_operand::get.
 template <class T, bool Mixed, std::size_t N, class Fn>
-Tensor record_general(const char* name, const tape_operand (&v)[N], Fn fn, bool mean, scalar_type dtype) {
+Tensor record_general(const char* name, const tape_operand (&v)[N], Fn fn, bool mean) {
+    constexpr scalar_type dtype = dtype_for<T>;
     const Shape bshape = broadcast(v);
     const std::int64_t R = bshape.rows(), C = bshape.cols(), E = R * C;
     int active[N];
@@ -282,14 +293,16 @@ Tensor record(const char* name, const tape_operand (&v)[N], Fn fn, bool mean = f
         all_scalar = all_scalar && o.shape.rank == 0;
         any_f32 = any_f32 || o.f32;
     }
-    const scalar_type dtype = result_dtype_of(v);
-    if (all_scalar) {
-        if (dtype == float32) return record_scalar<float>(name, v, fn, dtype);
-        return record_scalar<double>(name, v, fn, dtype);
+    if (!any_f32) [[likely]] {
+        if (all_scalar) return record_scalar<double, false>(name, v, fn);
+        return record_general<double, false>(name, v, fn, mean);
     }
-    if (dtype == float32) return record_general<float, true>(name, v, fn, mean, dtype);
-    if (any_f32) return record_general<double, true>(name, v, fn, mean, dtype);
-    return record_general<double, false>(name, v, fn, mean, dtype);
+    if (result_dtype_of(v) == float32) {
+        if (all_scalar) return record_scalar<float, true>(name, v, fn);
+        return record_general<float, true>(name, v, fn, mean);
+    }
+    if (all_scalar) return record_scalar<double, true>(name, v, fn);
+    return record_general<double, true>(name, v, fn, mean);
 }
 
 }  // namespace etgrad::detail

@@ -2,6 +2,7 @@
 /// (requires_grad, backward, gradient accumulation, retain_graph, detach, no_grad, retain_grad).
 /// Copies of a handle share the tensor, as Python names do.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -122,7 +123,8 @@ class Tensor {
     /// Fills with zeros in place (refused on a leaf that requires grad while recording).
     Tensor& zero_() {
         check_in_place("zero_()");
-        for (std::int64_t k = 0; k < p_->numel(); ++k) detail::store(p_, k, 0.0);
+        if (p_->dtype == float32) std::fill_n(detail::f32_data(p_), p_->numel(), 0.0f);
+        else std::fill_n(p_->data, p_->numel(), 0.0);
         return *this;
     }
     /// Starts or stops recording ops on this leaf, in place.
