@@ -253,3 +253,29 @@ TEST_CASE("in-place changes through views refuse what PyTorch refuses or etgrad 
     }
     CHECK_THROWS_WITH(p.backward(), etgrad_test::contains("modified by an inplace operation"));
 }
+
+TEST_CASE("max and min along a dimension give values and indices; the gradient goes to the chosen element",
+          "[tape][shape]") {
+    const Tensor a = from_vector({1, 5, 5, 3, 2, 0}, {2, 3}).requires_grad_();
+    auto [vals, idx] = max(a, 1, false);
+    CHECK(vals.shape() == std::vector<std::int64_t>{2});
+    CHECK(values(vals) == std::vector<double>{5, 3});
+    CHECK(values(idx) == std::vector<double>{1, 0});  // the first of the tied fives
+    CHECK(vals.grad_fn() == "MaxBackward0");
+    CHECK_FALSE(idx.requires_grad());
+    sum(vals * tensor({2.0, 3.0})).backward();
+    CHECK(values(a.grad()) == std::vector<double>{0, 2, 0, 3, 0, 0});  // amax would split the tie
+    const auto kept = min(a, 0, true);
+    CHECK(kept.values.shape() == std::vector<std::int64_t>{1, 3});
+    CHECK(values(kept.values) == std::vector<double>{1, 2, 0});
+    CHECK(values(kept.indices) == std::vector<double>{0, 1, 1});
+    CHECK(kept.values.grad_fn() == "MinBackward0");
+    const Tensor v = tensor({2.0, std::nan(""), 7.0});
+    CHECK(std::isnan(max(v, 0, false).values.item()));
+    CHECK(max(v, 0, false).indices.item() == 1.0);
+    CHECK(max(v, 0, true).values.shape() == std::vector<std::int64_t>{1});
+    check_gradient([](const Tensor& t) { return max(t, 0, false).values; }, x23, {2, 3});
+    check_gradient([](const Tensor& t) { return min(t, 1, true).values; }, x23, {2, 3});
+    CHECK_THROWS_WITH(max(a, 2, false), etgrad_test::contains("dimension out of range"));
+    CHECK(values(max(a, 1.0)) == std::vector<double>{1, 5, 5, 3, 2, 1});  // elementwise with a number
+}

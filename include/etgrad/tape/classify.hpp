@@ -4,6 +4,7 @@
 /// in range) and named as PyTorch names its grad_fn.
 #pragma once
 #include <cmath>
+#include <concepts>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -108,6 +109,57 @@ inline Tensor argmax(const Tensor& t, std::int64_t dim, bool keepdim = false) {
 /// The index of the smallest element along dim (the first at ties).
 inline Tensor argmin(const Tensor& t, std::int64_t dim, bool keepdim = false) {
     return detail::arg_tensor(t, dim, keepdim, false, "argmin");
+}
+
+/// The largest (or smallest) elements along a dimension and their indices, as PyTorch's
+/// torch.return_types.max: `auto [values, indices] = max(t, 1, false);`.
+struct values_and_indices {
+    Tensor values;
+    Tensor indices;  // whole numbers (float64), never recorded
+};
+namespace detail {
+inline values_and_indices extreme_and_index(const Tensor& t, std::int64_t dim, bool keepdim, bool largest,
+                                            const char* what, const char* name) {
+    Impl* x = checked(t, what);
+    const lines_along l(x, dim, what);
+    const std::vector<std::int64_t> idx = arg_extreme(l, largest);
+    std::vector<std::int64_t> dims = l.kept();
+    if (!keepdim) dims = x->shape.rank < 2 ? std::vector<std::int64_t>{} : std::vector<std::int64_t>{l.outer};
+    // line o is element o of the result, kept or not
+    Tensor values = gather(name, checked_shape(dims, what), {x},
+                           [&](std::int64_t o) { return element_of{0, l.at(o, idx[std::size_t(o)])}; });
+    return {values, from_vector(std::vector<double>(idx.begin(), idx.end()), dims)};
+}
+}  // namespace detail
+
+/// The largest element along dim and its index, as torch.max(t, dim, keepdim): the first at
+/// ties (NaN counts as largest); the gradient goes to that element alone (MaxBackward0). amax
+/// shares it among ties instead. keepdim is not optional: `max(t, 1)` is the elementwise
+/// maximum of t and 1 in etgrad's ops.
+inline values_and_indices max(const Tensor& t, std::int64_t dim, bool keepdim) {
+    return detail::extreme_and_index(t, dim, keepdim, true, "max", "MaxBackward0");
+}
+/// The smallest element along dim and its index, as torch.min(t, dim, keepdim) (MinBackward0).
+inline values_and_indices min(const Tensor& t, std::int64_t dim, bool keepdim) {
+    return detail::extreme_and_index(t, dim, keepdim, false, "min", "MinBackward0");
+}
+/// `max(t, 1)` reads as PyTorch's max along dimension 1, but would be the elementwise maximum
+/// of t and the number 1: refused at compile time with a message saying what to write.
+template <std::integral I>
+Tensor max(const Tensor&, I) {
+    static_assert(sizeof(I) == 0,
+                  "etgrad: max(tensor, integer) is ambiguous: for the maximum along a dimension with its indices "
+                  "write max(t, dim, keepdim) (or amax(t, dim)); for the elementwise maximum with a number write "
+                  "max(t, 1.0)");
+    return {};
+}
+template <std::integral I>
+Tensor min(const Tensor&, I) {
+    static_assert(sizeof(I) == 0,
+                  "etgrad: min(tensor, integer) is ambiguous: for the minimum along a dimension with its indices "
+                  "write min(t, dim, keepdim) (or amin(t, dim)); for the elementwise minimum with a number write "
+                  "min(t, 1.0)");
+    return {};
 }
 
 /// The 2-norm of all elements, sqrt(sum(t^2)) without overflow or underflow of the squares; its
