@@ -9,8 +9,9 @@
 //   == the symbolic d() of each op, evaluated and composed at run time (1e-9, or 1e-13 of the
 //      largest term summed where terms cancel; where finite and double computes the value well)
 //   == central finite differences of the whole tree in long double (1e-6, where smooth)
-//   and the op rules composed in float == in double (2e-3, or 1e-5 of the largest term summed,
-//   where float computes the value well and stays in range).
+//   and the op rules composed in float, and the tape on float32 tensors, == in double (2e-3, or
+//   1e-5 of the largest term summed, where float computes the value well and stays in range;
+//   every float32 tape result must be float32).
 // Every engine's op-level rules are covered; fuzz.py compiles each whole expression instead
 // (the static sweep and d() over deep expression types), at about half a second each. Each case
 // here prints as the C++ fuzz.py would compile, so a mismatch found here is a fuzz.py case too.
@@ -317,13 +318,15 @@ struct evaluation_of {
 };
 using evaluation = evaluation_of<double>;
 
-/// The tree on the tape: each op recorded op by op, or (statements) as a static statement.
-evaluation on_tape(const tree& t, int root, const fuzz::point& p, bool statements) {
-    Tensor leaves[3] = {tensor(p.a, requires_grad), tensor(p.b, requires_grad), tensor(p.c, requires_grad)};
-    const Tensor unused = tensor(0.0);  // bound to a statement's variables its op does not use
+/// The tree on the tape: each op recorded op by op, or (statements) as a static statement; in
+/// float64, or with float32 leaves and constants (single), where every result must be float32.
+evaluation on_tape(const tree& t, int root, const fuzz::point& p, bool statements, bool single = false) {
+    auto make = [single](double v) { return single ? tensor(float(v)) : tensor(v); };
+    Tensor leaves[3] = {make(p.a).requires_grad_(), make(p.b).requires_grad_(), make(p.c).requires_grad_()};
+    const Tensor unused = make(0.0);  // bound to a statement's variables its op does not use
     std::function<Tensor(int)> eval = [&](int i) -> Tensor {
         const node& n = t.nodes[std::size_t(i)];
-        if (n.op < 0) return n.var >= 0 ? leaves[n.var] : tensor(n.constant);
+        if (n.op < 0) return n.var >= 0 ? leaves[n.var] : make(n.constant);
         Tensor k[3];
         for (int j = 0; j < 3; ++j) k[j] = n.kids[j] >= 0 ? eval(n.kids[j]) : unused;
         const op_entry& e = ops()[std::size_t(n.op)];
@@ -332,6 +335,7 @@ evaluation on_tape(const tree& t, int root, const fuzz::point& p, bool statement
     Tensor out = eval(root);
     evaluation r;
     r.value = out.item();
+    if (out.dtype() != (single ? float32 : float64)) r.value = std::nan("wrong dtype");
     if (out.requires_grad()) out.backward();
     for (int v = 0; v < 3; ++v) r.grad[v] = fuzz::grad_of(leaves[v]);
     return r;
@@ -416,6 +420,7 @@ fuzz::result check(const tree& t, int root, int id, const std::vector<fuzz::poin
     bool first = true;
     for (const fuzz::point& p : points) {
         const evaluation tape = on_tape(t, root, p, false), stmt = on_tape(t, root, p, true);
+        const evaluation tape32 = on_tape(t, root, p, false, true);
         const evaluation_of<double> rules = by_rules(t, root, p);
         // d() gives pow's partials as the formulas b a^(b-1) and a^b log a; the numeric engines
         // follow PyTorch's pow_backward where a is 0 (0, not 0 * inf) and NaN: there the rule stands
@@ -448,11 +453,20 @@ fuzz::result check(const tree& t, int root, int id, const std::vector<fuzz::poin
         static const char* const stmt_names[3] = {"tape statement d/dx", "tape statement d/dy", "tape statement d/dz"};
         static const char* const sym_names[3] = {"symbolic d/dx", "symbolic d/dy", "symbolic d/dz"};
         static const char* const float_names[3] = {"float d/dx", "float d/dy", "float d/dz"};
+        static const char* const tape32_names[3] = {"float32 tape d/dx", "float32 tape d/dy", "float32 tape d/dz"};
         const bool finite = std::isfinite(rules.value) && std::isfinite(scale);
         // double computes the value well, so the formulas' different roundings stay small (where
         // it does not, 1 + 1e-13 minus 1, say, no gradient formula is more right than another)
         const long double at_p[3] = {p.a, p.b, p.c};
         const bool conditioned = fuzz::agree(double(exact(t, root, at_p)), rules.value, 1e-11, 1e-13);
+        // the float32 tape computes each op in float, as the float rules do: the same value where
+        // float computes it well (the constants are rounded to float first on the tape)
+        const bool float_conditioned = fuzz::agree(double(single.value), rules.value, 1e-5, 1e-6);
+        if (!p.special && finite && conditioned && float_conditioned && std::fabs(rules.value) < 1e3)
+            expect(fuzz::agree(tape32.value, rules.value, 1e-4, 1e-5), "float32 tape value", p, tape32.value,
+                   rules.value);
+        if (std::isnan(tape32.value) && !std::isnan(double(single.value)) && !std::isnan(rules.value))
+            expect(false, "float32 tape value (NaN, or a result that is not float32)", p, tape32.value, rules.value);
         for (int k = 0; k < 3; ++k) {
             expect(fuzz::agree(tape.grad[k], rules.grad[k], 1e-12, floor), tape_names[k], p, tape.grad[k],
                    rules.grad[k]);
@@ -465,16 +479,19 @@ fuzz::result check(const tree& t, int root, int id, const std::vector<fuzz::poin
             const bool smooth = std::fabs(rules.grad[k]) < 1e6 && finite_difference(t, root, p, k, rules.value, fd);
             if (smooth)
                 expect(fuzz::agree(double(fd), rules.grad[k], 1e-6, 1e-8), fd_names[k], p, rules.grad[k], double(fd));
-            // float against double where float computes the value well and the function is smooth
-            const bool float_conditioned = fuzz::agree(double(single.value), rules.value, 1e-5, 1e-6);
+            // float against double where float computes the value well and the function is smooth,
             // and float stays in range on the way (no underflow to 0 times an overflow)
             const bool float_range =
                 std::isfinite(single.grad[k]) && (rules.grad[k] == 0 || std::fabs(rules.grad[k]) > 1e-20);
             if (smooth && float_conditioned && float_range && std::fabs(rules.grad[k]) < 1e3 &&
                 std::fabs(rules.value) < 1e3)
+            {
                 expect(fuzz::agree(double(single.grad[k]), rules.grad[k], 2e-3,
                                    std::fmax(2e-3, 1e-5 * rules.largest_term)),
                        float_names[k], p, double(single.grad[k]), rules.grad[k]);
+                expect(fuzz::agree(tape32.grad[k], rules.grad[k], 2e-3, std::fmax(2e-3, 1e-5 * rules.largest_term)),
+                       tape32_names[k], p, tape32.grad[k], rules.grad[k]);
+            }
         }
     }
     if (torch) *torch << "]}\n";
