@@ -1,5 +1,7 @@
 /// @file expression.hpp  What an expression is: variables, constants, generic op nodes, bindings.
 #pragma once
+#include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <type_traits>
 #include <utility>
@@ -52,10 +54,27 @@ template <class T>
 concept tensor_like = detail::is_tensor<std::remove_cvref_t<T>>::value;
 
 namespace detail {
+/// A contiguous array of numbers: anything with data() and size() (std::vector, std::array,
+/// std::span, ...), detected without including their headers.
+template <class T>
+concept array_value = requires(const std::remove_cvref_t<T>& t) {
+    t.data();
+    { t.size() } -> std::convertible_to<std::size_t>;
+} && arithmetic<decltype(*std::declval<const std::remove_cvref_t<T>&>().data())>;
+
 /// What a variable can be bound to.
 template <class T>
-concept bindable_value = arithmetic<T> || tensor_like<T>;
+concept bindable_value = arithmetic<T> || tensor_like<T> || array_value<T>;
 }  // namespace detail
+
+/// A view of a caller's array bound to a variable (`x = values` with values an lvalue).
+template <class T>
+struct array_ref {
+    const T* ptr = nullptr;
+    std::size_t n = 0;
+    constexpr const T* data() const noexcept { return ptr; }
+    constexpr std::size_t size() const noexcept { return n; }
+};
 
 /// What an op accepts: expressions, numbers (run-time constants) and tape tensors.
 template <class T>
@@ -81,11 +100,17 @@ template <fixed_string Name>
 struct variable : expr_base<variable<Name>> {
     static constexpr auto name = Name;
 
-    /// `x = 3.0` binds a value to the variable (a const member, usable in constant expressions).
+    /// `x = 3.0` binds a value to the variable (a const member, usable in constant expressions);
+    /// `x = values` binds an array: a view of an lvalue, a temporary moved in.
     template <class V>
         requires detail::bindable_value<V>
-    constexpr binding<Name, std::remove_cvref_t<V>> operator=(V&& v) const {
-        return {static_cast<V&&>(v)};
+    constexpr auto operator=(V&& v) const {
+        if constexpr (detail::array_value<V> && std::is_lvalue_reference_v<V>) {
+            using E = std::remove_cvref_t<decltype(*v.data())>;
+            return binding<Name, array_ref<E>>{{v.data(), std::size_t(v.size())}};
+        } else {
+            return binding<Name, std::remove_cvref_t<V>>{static_cast<V&&>(v)};
+        }
     }
     template <class V>
         requires(!detail::bindable_value<V>)

@@ -96,6 +96,21 @@ struct missing_checker<name_list<Used...>, B...> {
 template <class B>
 inline constexpr bool is_binding_v = is_binding<B>::value;
 
+/// Whether B binds a variable to an array.
+template <class B>
+struct holds_array : std::false_type {};
+template <fixed_string N, class V>
+struct holds_array<binding<N, V>> : std::bool_constant<array_value<V>> {};
+/// Arrays are bound to variables of a reduction (sum or mean, <etgrad/array.hpp>), not of a
+/// scalar expression.
+template <class... B>
+constexpr void check_no_arrays() {
+    static_assert(!(holds_array<B>::value || ...),
+                  "etgrad: a variable is bound to an array: differentiate or evaluate a reduction of the "
+                  "expression, value_and_grad(sum(f), ...) or value_and_grad(mean(f), ...) "
+                  "(#include <etgrad/array.hpp>)");
+}
+
 template <class B>
 constexpr void report_if_not_binding() {
     if constexpr (!is_binding_v<B>) report<error::arguments_after_the_expression_must_be_bindings<B>>();

@@ -119,7 +119,10 @@ struct invalid_call {
 /// The value of f at the bindings: `f(x = 3.0)`, equivalently `evaluate(f, x = 3.0)`.
 template <expression F, class... B>
 constexpr auto evaluate(const F& f, const B&... b) {
-    if constexpr (!detail::bindings_valid<F, B...>()) {
+    if constexpr ((detail::holds_array<B>::value || ...)) {
+        detail::check_no_arrays<B...>();
+        return detail::invalid_call{};
+    } else if constexpr (!detail::bindings_valid<F, B...>()) {
         detail::check_bindings<F, B...>();
         return detail::invalid_call{};
     } else if constexpr ((tensor_like<typename B::value_type> || ...)) {

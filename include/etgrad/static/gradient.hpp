@@ -3,6 +3,7 @@
 /// each node computes its local partials once, from cached values, by its op's rule.
 #pragma once
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
 #include <boost/hana/basic_tuple.hpp>
@@ -129,7 +130,10 @@ constexpr bool check_wrt() {
 /// `auto r = value_and_grad(f, x = 3.0); r.value; r.grad[x];`
 template <expression F, class... B>
 constexpr auto value_and_grad(const F& f, const B&... b) {
-    if constexpr (!detail::bindings_valid<F, B...>()) {
+    if constexpr ((detail::holds_array<B>::value || ...)) {
+        detail::check_no_arrays<B...>();
+        return detail::invalid_call{};
+    } else if constexpr (!detail::bindings_valid<F, B...>()) {
         detail::check_bindings<F, B...>();
         return detail::invalid_call{};
     } else
@@ -140,7 +144,10 @@ constexpr auto value_and_grad(const F& f, const B&... b) {
 /// no work is spent on them: `value_and_grad(loss, wrt(w, b), w = 1.0, b = 0.0, x = 6.7, y = 0.0)`.
 template <expression F, fixed_string... W, class... B>
 constexpr auto value_and_grad(const F& f, wrt_list<W...>, const B&... b) {
-    if constexpr (!detail::wrt_valid<W...> || !detail::bindings_valid<F, B...>()) {
+    if constexpr ((detail::holds_array<B>::value || ...)) {
+        detail::check_no_arrays<B...>();
+        return detail::invalid_call{};
+    } else if constexpr (!detail::wrt_valid<W...> || !detail::bindings_valid<F, B...>()) {
         detail::check_wrt<W...>();
         detail::check_bindings<F, B...>();
         return detail::invalid_call{};

@@ -9,15 +9,13 @@
 #include <string>
 #include <vector>
 
+#include <etgrad/core/exceptions.hpp>
+
 namespace etgrad {
 
 /// Misuse of autograd (backward through a freed graph, on a tensor without grad, ...).
 struct autograd_error : std::runtime_error {
     using std::runtime_error::runtime_error;
-};
-/// Tensors whose shapes do not fit the operation.
-struct shape_error : std::invalid_argument {
-    using std::invalid_argument::invalid_argument;
 };
 /// A tensor read or written as an element type it does not have (`data_ptr<float>()` on a
 /// float64 tensor).
