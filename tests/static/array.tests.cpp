@@ -140,3 +140,21 @@ TEST_CASE("arrays of different lengths throw shape_error naming both; empty arra
     const auto s = value_and_grad(sum(w * x), x = none, w = 2.0);
     CHECK(s.value == 0.0);
 }
+
+TEST_CASE("into(x, buffer) writes an array's gradient into the caller's buffer", "[static][array]") {
+    const std::vector<double> v{1.0, 2.0, 3.0};
+    std::vector<double> g(3, -1.0);
+    const auto r = value_and_grad(mean(w * x * x), into(x, g), x = v, w = 2.0);
+    CHECK(r.grad[x].data() == g.data());  // a view of the buffer: nothing allocated for it
+    CHECK(g == std::vector<double>{4.0 / 3.0, 8.0 / 3.0, 4.0});
+    CHECK_THAT(r.grad[w], WithinRel((1.0 + 4.0 + 9.0) / 3.0, 1e-15));
+    // with wrt, and two buffers
+    std::vector<double> gx(3), gy(3);
+    const auto d = value_and_grad(dot(x, y), wrt(x, y), into(x, gx, y, gy), x = v, y = std::vector{4.0, 5.0, 6.0});
+    CHECK(d.value == 32.0);
+    CHECK(gx == std::vector<double>{4.0, 5.0, 6.0});
+    CHECK(gy == v);
+    std::vector<double> small(2);
+    CHECK_THROWS_WITH(value_and_grad(sum(x), into(x, small), x = v),
+                      etgrad_test::contains("the gradient buffer for x has 2 elements, its array 3"));
+}

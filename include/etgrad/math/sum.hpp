@@ -52,27 +52,28 @@ class cascade_sum {
     }
     T total() const noexcept {
         T s = pairwise_sum(block_, n_);
-        for (int l = 0; l < levels; ++l)
-            if (used_[l]) s += level_[l];
+        for (std::uint64_t u = used_; u != 0; u &= u - 1) s += level_[__builtin_ctzll(u)];
         return s;
     }
 
   private:
     static constexpr int block = 128, levels = 48;  // 128 * 2^48 terms
+    /// Adds a block's sum like a binary counter: level l holds the sum of 2^l blocks.
     void carry(T s) noexcept {
         for (int l = 0; l < levels; ++l) {
-            if (!used_[l]) {
+            const std::uint64_t bit = std::uint64_t{1} << l;
+            if (!(used_ & bit)) {
                 level_[l] = s;
-                used_[l] = true;
+                used_ |= bit;
                 return;
             }
             s += level_[l];
-            used_[l] = false;
+            used_ &= ~bit;
         }
     }
     T block_[block];
     T level_[levels];
-    bool used_[levels] = {};
+    std::uint64_t used_ = 0;  // bit l: level l holds a sum
     int n_ = 0;
 };
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <boost/hana/basic_tuple.hpp>
+#include <boost/hana/unpack.hpp>
 
 #include <etgrad/core/errors.hpp>
 #include <etgrad/core/exceptions.hpp>
@@ -58,6 +59,39 @@ constexpr reduction<mean_reduction, E> mean(const E& e) {
 template <expression A, expression B>
 constexpr auto dot(const A& a, const B& b) {
     return sum(a * b);
+}
+
+/// A caller's buffer that receives an array variable's gradient: `into(x, buffer)`.
+template <class T>
+struct array_view {
+    T* ptr = nullptr;
+    std::size_t n = 0;
+    constexpr T* data() const noexcept { return ptr; }
+    constexpr std::size_t size() const noexcept { return n; }
+    constexpr T& operator[](std::size_t i) const noexcept { return ptr[i]; }
+};
+template <fixed_string Name, class T>
+struct grad_into {
+    static constexpr auto name = Name;
+    array_view<T> out;
+};
+/// Where value_and_grad writes array gradients instead of returning new vectors (a loop that
+/// must not allocate): `value_and_grad(mean(f), into(x, gx), x = values)`; each buffer must have
+/// its array's length (else shape_error) and stays the caller's.
+template <class... O>
+struct into_list {
+    boost::hana::basic_tuple<O...> outs;
+};
+constexpr into_list<> into() noexcept { return {}; }
+template <fixed_string N, class A, class... Rest>
+    requires detail::array_value<A> && (!std::is_const_v<A>)
+constexpr auto into(variable<N>, A& buffer, Rest&... rest) {
+    using T = std::remove_cvref_t<decltype(*buffer.data())>;
+    const grad_into<N, T> head{{buffer.data(), std::size_t(buffer.size())}};
+    return boost::hana::unpack(into(rest...).outs, [&](const auto&... o) {
+        using L = into_list<grad_into<N, T>, std::remove_cvref_t<decltype(o)>...>;
+        return L{boost::hana::basic_tuple<grad_into<N, T>, std::remove_cvref_t<decltype(o)>...>(head, o...)};
+    });
 }
 
 /// value_and_grad of a reduction: `r.value` and `r.grad[x]`, a std::vector for an array
@@ -109,13 +143,63 @@ template <fixed_string Name, class... B>
 inline constexpr bool binds_array = array_value<typename std::remove_cvref_t<decltype(
     boost::hana::at_c<index_of_name<Name, B::name...>>(std::declval<boost::hana::basic_tuple<B...>>()))>::value_type>;
 
-template <class T, class Active, class... B>
+template <fixed_string Name, class... O>
+inline constexpr bool has_into = count_name<Name, O::name...> > 0;
+
+/// Each active variable's gradient: the caller's buffer (into), a new vector (an array), or a number.
+template <class T, class Active, class Into, class... B>
 struct array_result;
-template <class T, fixed_string... A, class... B>
-struct array_result<T, name_list<A...>, B...> {
+template <class T, fixed_string... A, class... O, class... B>
+struct array_result<T, name_list<A...>, into_list<O...>, B...> {
     using type = array_value_and_gradient<
-        T, name_list<A...>, boost::hana::basic_tuple<std::conditional_t<binds_array<A, B...>, std::vector<T>, T>...>>;
+        T, name_list<A...>,
+        boost::hana::basic_tuple<std::conditional_t<
+            has_into<A, O...>, array_view<T>, std::conditional_t<binds_array<A, B...>, std::vector<T>, T>>...>>;
 };
+
+/// Whether Name is bound to an array among the bindings B.
+template <fixed_string Name, class... B>
+constexpr bool bound_to_array() {
+    if constexpr (count_name<Name, B::name...> == 0) return false;
+    else return binds_array<Name, B...>;
+}
+/// Every variable of into(...) must be differentiated and bound to an array.
+template <class Active, class Into, class... B>
+struct into_check;
+template <fixed_string... A, class... O, class... B>
+struct into_check<name_list<A...>, into_list<O...>, B...> {
+    static constexpr bool bound = (bound_to_array<O::name, B...>() && ...);
+    static constexpr bool active = ((count_name<O::name, A...> > 0) && ...);
+    static constexpr bool ok = bound && active;
+    static constexpr void report() {
+        static_assert(bound, "etgrad: into(x, buffer): x must be bound to an array in the call");
+        static_assert(!bound || active, "etgrad: into(x, buffer): x must be differentiated (bound, or listed in wrt)");
+    }
+};
+
+/// The I-th name of a name_list.
+template <std::size_t I, class L>
+struct name_at;
+template <std::size_t I, fixed_string First, fixed_string... Rest>
+struct name_at<I, name_list<First, Rest...>> {
+    static constexpr auto value = name_at<I - 1, name_list<Rest...>>::value;
+};
+template <fixed_string First, fixed_string... Rest>
+struct name_at<0, name_list<First, Rest...>> {
+    static constexpr auto value = First;
+};
+
+/// The caller's buffer for variable Name, checked against the array's length n.
+template <class T, fixed_string Name, class... O>
+array_view<T> into_buffer(const into_list<O...>& into, std::size_t n) {
+    const auto& o = boost::hana::at_c<index_of_name<Name, O::name...>>(into.outs);
+    static_assert(std::is_same_v<std::remove_cvref_t<decltype(o.out)>, array_view<T>>,
+                  "etgrad: into(x, buffer): the buffer's element type must be the value type of the call");
+    if (o.out.size() != n)
+        throw shape_error(std::string("into: the gradient buffer for ") + Name.c_str() + " has " +
+                          std::to_string(o.out.size()) + " elements, its array " + std::to_string(n));
+    return o.out;
+}
 
 /// The length the array bindings share (shape_error naming both lengths when they differ,
 /// before any work); 1 when every variable is bound to a number.
@@ -145,16 +229,19 @@ template <std::size_t... I, class F>
     (void)f;
 }
 
-template <class Active, class Kind, class E, class... B>
-auto array_sweep(const reduction<Kind, E>& f, const B&... b) {
+template <class Active, class Into, class Kind, class E, class... B>
+auto array_sweep(const reduction<Kind, E>& f, const Into& into, const B&... b) {
     using T = real_t<typename element_type<typename B::value_type>::type...>;
-    using R = typename array_result<T, Active, B...>::type;
+    using R = typename array_result<T, Active, Into, B...>::type;
     const std::size_t n = common_length(Kind::name, b...);
     R r{};
     constexpr std::size_t n_active = Active::size;
     each(std::make_index_sequence<n_active>{}, [&](auto I) {
         auto& g = boost::hana::at_c<I()>(r.grad.values);
-        if constexpr (requires { g.resize(n); }) g.resize(n);
+        if constexpr (std::is_same_v<std::remove_cvref_t<decltype(g)>, array_view<T>>)
+            g = into_buffer<T, name_at<I(), Active>::value>(into, n);
+        else if constexpr (requires { g.resize(n); })
+            g.resize(n);
     });
     // the mean's 1/n: each element's partials scaled as they are stored (NaN of an empty mean
     // stays in the value; gradients over no element are empty, or 0 for numbers)
@@ -166,14 +253,14 @@ auto array_sweep(const reduction<Kind, E>& f, const B&... b) {
         value.add(e.value);
         each(std::make_index_sequence<n_active>{}, [&](auto I) {
             auto& g = boost::hana::at_c<I()>(r.grad.values);
-            if constexpr (requires { g.resize(n); }) g[i] = e.grad.values[I()] * scale;
+            if constexpr (requires { g[i]; }) g[i] = e.grad.values[I()] * scale;
             else number_grads[I()].add(e.grad.values[I()]);
         });
     }
     r.value = Kind::mean ? value.total() / T(n) : value.total();  // divided: correctly rounded, as PyTorch
     each(std::make_index_sequence<n_active>{}, [&](auto I) {
         auto& g = boost::hana::at_c<I()>(r.grad.values);
-        if constexpr (!requires { g.resize(n); }) g = n == 0 ? T(0) : number_grads[I()].total() * scale;
+        if constexpr (!requires { g[0]; }) g = n == 0 ? T(0) : number_grads[I()].total() * scale;
     });
     return r;
 }
@@ -184,22 +271,40 @@ auto array_sweep(const reduction<Kind, E>& f, const B&... b) {
 /// `auto r = value_and_grad(mean(x * x), x = values); r.grad[x]` (a std::vector).
 template <class Kind, class E, class... B>
 auto value_and_grad(const reduction<Kind, E>& f, const B&... b) {
+    return value_and_grad(f, into(), b...);
+}
+/// The same, writing the gradients of the arrays named in into(...) into the caller's buffers
+/// (r.grad[x] is then a view of the buffer).
+template <class Kind, class E, class... O, class... B>
+auto value_and_grad(const reduction<Kind, E>& f, const into_list<O...>& out, const B&... b) {
+    using check = detail::into_check<detail::name_list<B::name...>, into_list<O...>, B...>;
     if constexpr (!detail::bindings_valid<E, B...>()) {
         detail::check_bindings<E, B...>();
         return detail::invalid_call{};
+    } else if constexpr (!check::ok) {
+        check::report();
+        return detail::invalid_call{};
     } else {
-        return detail::array_sweep<detail::name_list<B::name...>>(f, b...);
+        return detail::array_sweep<detail::name_list<B::name...>>(f, out, b...);
     }
 }
 /// Value and gradient of a reduction with respect to the listed variables only.
 template <class Kind, class E, fixed_string... W, class... B>
-auto value_and_grad(const reduction<Kind, E>& f, wrt_list<W...>, const B&... b) {
+auto value_and_grad(const reduction<Kind, E>& f, wrt_list<W...> w, const B&... b) {
+    return value_and_grad(f, w, into(), b...);
+}
+template <class Kind, class E, fixed_string... W, class... O, class... B>
+auto value_and_grad(const reduction<Kind, E>& f, wrt_list<W...>, const into_list<O...>& out, const B&... b) {
+    using check = detail::into_check<detail::name_list<W...>, into_list<O...>, B...>;
     if constexpr (!detail::wrt_valid<W...> || !detail::bindings_valid<E, B...>()) {
         detail::check_wrt<W...>();
         detail::check_bindings<E, B...>();
         return detail::invalid_call{};
+    } else if constexpr (!check::ok) {
+        check::report();
+        return detail::invalid_call{};
     } else {
-        return detail::array_sweep<detail::name_list<W...>>(f, b...);
+        return detail::array_sweep<detail::name_list<W...>>(f, out, b...);
     }
 }
 /// The gradient alone: `grad(mean(x * x), x = values)[x]`.
