@@ -1,6 +1,6 @@
 // max(t, 1) on a Tensor reads as PyTorch's max along dimension 1 but would be the elementwise
 // maximum with the number 1: a compile error that says what to write instead.
-// expect: max\(tensor, integer\) is ambiguous
+// expect: max\(tensor, integer\) and min\(tensor, integer\) are ambiguous
 #include <etgrad/tape.hpp>
 using namespace etgrad;
 int main() {

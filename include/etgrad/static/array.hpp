@@ -267,45 +267,48 @@ auto array_sweep(const reduction<Kind, E>& f, const Into& into, const B&... b) {
 
 }  // namespace detail
 
+namespace detail {
+/// The bindings and into(...) checked (one compile error naming the fix), then the sweep.
+template <class Active, class Kind, class E, class... O, class... B>
+auto checked_array_sweep(const reduction<Kind, E>& f, const into_list<O...>& out, const B&... b) {
+    using check = into_check<Active, into_list<O...>, B...>;
+    if constexpr (!bindings_valid<E, B...>()) {
+        check_bindings<E, B...>();
+        return invalid_call{};
+    } else if constexpr (!check::ok) {
+        check::report();
+        return invalid_call{};
+    } else {
+        return array_sweep<Active>(f, out, b...);
+    }
+}
+}  // namespace detail
+
 /// Value and gradient of a reduction with respect to every bound variable:
 /// `auto r = value_and_grad(mean(x * x), x = values); r.grad[x]` (a std::vector).
 template <class Kind, class E, class... B>
 auto value_and_grad(const reduction<Kind, E>& f, const B&... b) {
-    return value_and_grad(f, into(), b...);
+    return detail::checked_array_sweep<detail::name_list<B::name...>>(f, into(), b...);
 }
 /// The same, writing the gradients of the arrays named in into(...) into the caller's buffers
 /// (r.grad[x] is then a view of the buffer).
 template <class Kind, class E, class... O, class... B>
 auto value_and_grad(const reduction<Kind, E>& f, const into_list<O...>& out, const B&... b) {
-    using check = detail::into_check<detail::name_list<B::name...>, into_list<O...>, B...>;
-    if constexpr (!detail::bindings_valid<E, B...>()) {
-        detail::check_bindings<E, B...>();
-        return detail::invalid_call{};
-    } else if constexpr (!check::ok) {
-        check::report();
-        return detail::invalid_call{};
-    } else {
-        return detail::array_sweep<detail::name_list<B::name...>>(f, out, b...);
-    }
+    return detail::checked_array_sweep<detail::name_list<B::name...>>(f, out, b...);
 }
 /// Value and gradient of a reduction with respect to the listed variables only.
+template <class Kind, class E, fixed_string... W, class... O, class... B>
+auto value_and_grad(const reduction<Kind, E>& f, wrt_list<W...>, const into_list<O...>& out, const B&... b) {
+    if constexpr (!detail::wrt_valid<W...>) {
+        detail::check_wrt<W...>();
+        return detail::invalid_call{};
+    } else {
+        return detail::checked_array_sweep<detail::name_list<W...>>(f, out, b...);
+    }
+}
 template <class Kind, class E, fixed_string... W, class... B>
 auto value_and_grad(const reduction<Kind, E>& f, wrt_list<W...> w, const B&... b) {
     return value_and_grad(f, w, into(), b...);
-}
-template <class Kind, class E, fixed_string... W, class... O, class... B>
-auto value_and_grad(const reduction<Kind, E>& f, wrt_list<W...>, const into_list<O...>& out, const B&... b) {
-    using check = detail::into_check<detail::name_list<W...>, into_list<O...>, B...>;
-    if constexpr (!detail::wrt_valid<W...> || !detail::bindings_valid<E, B...>()) {
-        detail::check_wrt<W...>();
-        detail::check_bindings<E, B...>();
-        return detail::invalid_call{};
-    } else if constexpr (!check::ok) {
-        check::report();
-        return detail::invalid_call{};
-    } else {
-        return detail::array_sweep<detail::name_list<W...>>(f, out, b...);
-    }
 }
 /// The gradient alone: `grad(mean(x * x), x = values)[x]`.
 template <class Kind, class E, class... B>

@@ -143,22 +143,25 @@ inline values_and_indices max(const Tensor& t, std::int64_t dim, bool keepdim) {
 inline values_and_indices min(const Tensor& t, std::int64_t dim, bool keepdim) {
     return detail::extreme_and_index(t, dim, keepdim, false, "min", "MinBackward0");
 }
+namespace detail {
+template <class I>
+constexpr void refuse_integer_extreme() {
+    static_assert(sizeof(I) == 0,
+                  "etgrad: max(tensor, integer) and min(tensor, integer) are ambiguous: for the extreme along a "
+                  "dimension with its indices write max(t, dim, keepdim) (or amax(t, dim)); for the elementwise "
+                  "maximum with a number write max(t, 1.0)");
+}
+}  // namespace detail
 /// `max(t, 1)` reads as PyTorch's max along dimension 1, but would be the elementwise maximum
 /// of t and the number 1: refused at compile time with a message saying what to write.
 template <std::integral I>
 Tensor max(const Tensor&, I) {
-    static_assert(sizeof(I) == 0,
-                  "etgrad: max(tensor, integer) is ambiguous: for the maximum along a dimension with its indices "
-                  "write max(t, dim, keepdim) (or amax(t, dim)); for the elementwise maximum with a number write "
-                  "max(t, 1.0)");
+    detail::refuse_integer_extreme<I>();
     return {};
 }
 template <std::integral I>
 Tensor min(const Tensor&, I) {
-    static_assert(sizeof(I) == 0,
-                  "etgrad: min(tensor, integer) is ambiguous: for the minimum along a dimension with its indices "
-                  "write min(t, dim, keepdim) (or amin(t, dim)); for the elementwise minimum with a number write "
-                  "min(t, 1.0)");
+    detail::refuse_integer_extreme<I>();
     return {};
 }
 
