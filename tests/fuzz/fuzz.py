@@ -4,7 +4,7 @@ x, y, z), each checked at random and special points (fuzz_check.hpp says how): s
 evaluated == tape op by op == tape static statement == central finite differences in long
 double, in float and double.
 
-    tests/fuzz/fuzz.py --seed 1 --count 300                 # what the test suite runs
+    tests/fuzz/fuzz.py --seed 1 --count 150                 # what the test suite runs
     tests/fuzz/fuzz.py --seed 2 --count 100 --sanitize address,undefined   # and this
     tests/fuzz/fuzz.py --seed 7 --count 100000 --jobs 2     # a long local run (hours)
 
