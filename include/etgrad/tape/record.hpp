@@ -80,11 +80,17 @@ Shape broadcast(const tape_operand (&v)[N]) {
     return out;
 }
 
+/// Sets a one-element record's dtype and its inline value (rounded to float for float32).
+[[gnu::always_inline]] inline void set_scalar(Impl* p, double y, scalar_type dtype) noexcept {
+    p->dtype = dtype;
+    if (dtype == float32) p->local_f32 = float(y);
+    else p->local = y;
+}
+
 /// A result without history (nothing active, or not recording).
 [[gnu::always_inline]] inline Tensor plain_scalar(ThreadState& s, double y, scalar_type dtype = float64) {
     Impl* out = make_impl(s, Shape::scalar(), false, dtype);
-    if (dtype == float32) out->local_f32 = float(y);
-    else out->local = y;
+    set_scalar(out, y, dtype);
     return tensor_access::adopt(out);
 }
 
@@ -142,9 +148,7 @@ template <std::size_t N>
             s.last_end = end;
             t->rec_end = end;
             t->name = name;
-            t->dtype = dtype;
-            if (dtype == float32) t->local_f32 = float(y);
-            else t->local = y;
+            set_scalar(t, y, dtype);
             ++t->refs;  // the operand's holder lets go of it when this op returns
             return tensor_access::adopt(t);
         }
@@ -168,8 +172,7 @@ template <std::size_t N>
     s.tape.cursor = end;
     const std::uint32_t i = add_statement(s, end);
     Impl* out = make_impl(s, Shape::scalar(), false, dtype);
-    if (dtype == float32) out->local_f32 = float(y);
-    else out->local = y;
+    set_scalar(out, y, dtype);
     attach(s, out, name, i, end);
     s.last_impl = out;
     return tensor_access::adopt(out);
