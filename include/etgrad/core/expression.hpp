@@ -8,6 +8,7 @@
 
 #include <boost/hana/basic_tuple.hpp>
 
+#include <etgrad/core/array_types.hpp>
 #include <etgrad/core/errors.hpp>
 #include <etgrad/core/fixed_string.hpp>
 #include <etgrad/core/traits.hpp>
@@ -45,40 +46,26 @@ struct is_binding<binding<N, V>> : std::true_type {};
 template <class T>
 concept expression = detail::is_expression<std::remove_cvref_t<T>>::value;
 
-/// A plain number usable as a value or a run-time constant (bool excluded: it is not a quantity).
-template <class T>
-concept arithmetic = std::is_arithmetic_v<std::remove_cvref_t<T>> &&
-                     !std::is_same_v<std::remove_cvref_t<T>, bool>;
 
 template <class T>
 concept tensor_like = detail::is_tensor<std::remove_cvref_t<T>>::value;
 
 namespace detail {
-/// A contiguous array of numbers: anything with data() and size() (std::vector, std::array,
-/// std::span, ...), detected without including their headers.
-template <class T>
-concept array_value = requires(const std::remove_cvref_t<T>& t) {
-    t.data();
-    { t.size() } -> std::convertible_to<std::size_t>;
-} && arithmetic<decltype(*std::declval<const std::remove_cvref_t<T>&>().data())>;
-
 /// What a variable can be bound to.
 template <class T>
 concept bindable_value = arithmetic<T> || tensor_like<T> || array_value<T>;
 }  // namespace detail
 
-/// A view of a caller's array bound to a variable (`x = values` with values an lvalue).
+namespace detail {
+/// A number or a SIMD pack of numbers: what op rules compute on.
 template <class T>
-struct array_ref {
-    const T* ptr = nullptr;
-    std::size_t n = 0;
-    constexpr const T* data() const noexcept { return ptr; }
-    constexpr std::size_t size() const noexcept { return n; }
-};
+concept number_like = arithmetic<T> || is_pack<std::remove_cvref_t<T>>::value;
+}  // namespace detail
 
-/// What an op accepts: expressions, numbers (run-time constants) and tape tensors.
+/// What an op accepts: expressions, numbers (run-time constants), tape tensors (and, inside the
+/// array engine's sweep, SIMD packs).
 template <class T>
-concept operand = expression<T> || arithmetic<T> || tensor_like<T>;
+concept operand = expression<T> || detail::number_like<T> || tensor_like<T>;
 
 /// The result of `x = value`: a value tagged with the variable's name.
 template <fixed_string Name, class V>
@@ -101,13 +88,13 @@ struct variable : expr_base<variable<Name>> {
     static constexpr auto name = Name;
 
     /// `x = 3.0` binds a value to the variable (a const member, usable in constant expressions);
-    /// `x = values` binds an array: a view of an lvalue, a temporary moved in.
+    /// `x = values` binds a vector or a matrix: a view of an lvalue, a temporary moved in.
     template <class V>
         requires detail::bindable_value<V>
     constexpr auto operator=(V&& v) const {
         if constexpr (detail::array_value<V> && std::is_lvalue_reference_v<V>) {
-            using E = std::remove_cvref_t<decltype(*v.data())>;
-            return binding<Name, array_ref<E>>{{v.data(), std::size_t(v.size())}};
+            const auto view = detail::view_of(v);
+            return binding<Name, std::remove_const_t<decltype(view)>>{view};
         } else {
             return binding<Name, std::remove_cvref_t<V>>{static_cast<V&&>(v)};
         }
@@ -225,7 +212,7 @@ struct tensor_evaluate {
 /// the tape may then fold a temporary Tensor into the op's statement. An lvalue is never folded.
 template <class Op, class... A>
 constexpr auto apply(A&&... a) {
-    if constexpr ((arithmetic<std::remove_cvref_t<A>> && ...))
+    if constexpr ((detail::number_like<std::remove_cvref_t<A>> && ...))
         return Op::value(a...);
     else if constexpr ((tensor_like<std::remove_cvref_t<A>> || ...))
         return detail::tensor_apply<Op>::call(std::forward<A>(a)...);

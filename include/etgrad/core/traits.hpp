@@ -20,10 +20,30 @@ struct node;
 
 namespace detail {
 
-/// The type values of types T... compute in: their common type, integers promoted to double.
+/// Whether T is a SIMD pack of numbers (specialised for xsimd's batches by <etgrad/simd.hpp>):
+/// op rules then compute lane by lane, with selects for their kinks.
+template <class T>
+struct is_pack : std::false_type {};
+/// The SIMD functions on pack type P (exp, log, select, ...), defined by <etgrad/simd.hpp>.
+template <class P>
+struct pack_math;
+
+/// The first pack type among T..., or void.
+template <class... T>
+struct first_pack {
+    using type = void;
+};
+template <class T, class... Ts>
+struct first_pack<T, Ts...> {
+    using type = std::conditional_t<is_pack<T>::value, T, typename first_pack<Ts...>::type>;
+};
+
+/// The type values of types T... compute in: their common type, integers promoted to double; a
+/// pack when any of them is one (its lanes' numbers broadcast).
 template <class... T>
 struct real_type {
-    using common = std::common_type_t<T...>;
+    using pack = typename first_pack<T...>::type;
+    using common = typename std::conditional_t<std::is_void_v<pack>, std::common_type<T...>, std::type_identity<pack>>::type;
     using type = std::conditional_t<std::is_integral_v<common>, double, common>;
 };
 template <>

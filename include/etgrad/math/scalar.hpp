@@ -28,11 +28,23 @@ constexpr auto num(const L&) {
     }
 }
 
-#define ETGRAD_MATH_UNARY(fn)                                                  \
-    template <class T>                                                         \
-    constexpr detail::real_t<T> fn(T x) {                                      \
-        if (std::is_constant_evaluated()) return detail::cx::fn(detail::real_t<T>(x)); \
-        return std::fn(detail::real_t<T>(x));                                  \
+/// a where c holds, else b: the conditional of op rules, a lane-wise select on SIMD packs (so
+/// that rules with kinks and clamps stay branch-free on packs).
+template <class C, class A, class B>
+[[gnu::always_inline]] constexpr auto select(const C& c, const A& a, const B& b) {
+    if constexpr (std::is_same_v<C, bool>) return c ? a : b;
+    else return detail::pack_math<detail::real_t<A, B>>::select(c, a, b);
+}
+
+#define ETGRAD_MATH_UNARY(fn)                                                                  \
+    template <class T>                                                                         \
+    constexpr detail::real_t<T> fn(T x) {                                                      \
+        if constexpr (detail::is_pack<T>::value) {                                             \
+            return detail::pack_math<T>::fn(x);                                                \
+        } else {                                                                               \
+            if (std::is_constant_evaluated()) return detail::cx::fn(detail::real_t<T>(x));     \
+            return std::fn(detail::real_t<T>(x));                                              \
+        }                                                                                      \
     }
 ETGRAD_MATH_UNARY(exp)
 ETGRAD_MATH_UNARY(log)
@@ -57,8 +69,12 @@ ETGRAD_MATH_UNARY(erf)
 template <class T, class U>
 constexpr auto atan2(T y, U x) {
     using R = detail::real_t<T, U>;
-    if (std::is_constant_evaluated()) return detail::cx::atan2(R(y), R(x));
-    return std::atan2(R(y), R(x));
+    if constexpr (detail::is_pack<R>::value) {
+        return detail::pack_math<R>::atan2(R(y), R(x));
+    } else {
+        if (std::is_constant_evaluated()) return detail::cx::atan2(R(y), R(x));
+        return std::atan2(R(y), R(x));
+    }
 }
 
 /// The irrational constant v in the kind of `like`: a number of its real type, or a run-time
@@ -72,8 +88,12 @@ constexpr auto constant_like(long double v, const L&) {
 template <class T, class U>
 constexpr auto pow(T x, U y) {
     using R = detail::real_t<T, U>;
-    if (std::is_constant_evaluated()) return detail::cx::pow(R(x), R(y));
-    return std::pow(R(x), R(y));
+    if constexpr (detail::is_pack<R>::value) {
+        return detail::pack_math<R>::pow(R(x), R(y));
+    } else {
+        if (std::is_constant_evaluated()) return detail::cx::pow(R(x), R(y));
+        return std::pow(R(x), R(y));
+    }
 }
 
 /// x^n for an integer n by repeated squaring: exact for small n, and unrolled by the

@@ -37,7 +37,7 @@ struct relu_op {
     static constexpr char name[] = "relu";
     static constexpr bool exact_on_rationals = true;
     template <class A>
-    static constexpr auto value(A a) { return a <= A(0) ? A(0) : a; }  // NaN stays NaN, as in PyTorch
+    static constexpr auto value(A a) { return math::select(a <= A(0), A(0), a); }  // NaN stays NaN, as in PyTorch
     template <std::size_t I, class Y, class A>
     static constexpr auto partial(const Y&, const A& a) { return detail::step(a); }  // relu'(0) = relu'(NaN) = 0
 };
@@ -50,7 +50,7 @@ struct abs_op {
     static constexpr char name[] = "abs";
     static constexpr bool exact_on_rationals = true;
     template <class A>
-    static constexpr auto value(A a) { return a < A(0) ? -a : a + A(0); }  // abs(-0.0) = +0.0
+    static constexpr auto value(A a) { return math::select(a < A(0), -a, a + A(0)); }  // abs(-0.0) = +0.0
     template <std::size_t I, class Y, class A>
     static constexpr auto partial(const Y&, const A& a) { return detail::sign(a); }  // abs'(0) = 0
 };
@@ -67,7 +67,8 @@ struct softplus_op {
     static constexpr auto value(A a) {
         using R = detail::real_t<A>;
         const R x = R(a);
-        return x > R(0) ? x + math::log1p(math::exp(-x)) : math::log1p(math::exp(x));
+        const R t = math::log1p(math::exp(math::select(x > R(0), -x, x)));
+        return math::select(x > R(0), x + t, t);
     }
     template <std::size_t I, class Y, class A>
     static constexpr auto partial(const Y&, const A& a) { return sigmoid(a); }

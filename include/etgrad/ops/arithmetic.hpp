@@ -77,10 +77,11 @@ struct neg_op {
 };
 
 namespace detail {
-/// Both operands are etgrad operands and at least one is not a plain number. The operators take
+/// Both operands are etgrad operands and at least one is not a plain number (or a SIMD pack, whose
+/// own operators compute). The operators take
 /// them as forwarding references, so that a temporary Tensor reaches the tape as one (see apply).
 template <class A, class B>
-concept mixed_operands = operand<A> && operand<B> && (!arithmetic<A> || !arithmetic<B>);
+concept mixed_operands = operand<A> && operand<B> && (!number_like<A> || !number_like<B>);
 }  // namespace detail
 
 template <class A, class B>
@@ -104,7 +105,7 @@ constexpr auto operator/(A&& a, B&& b) {
     return apply<div_op>(std::forward<A>(a), std::forward<B>(b));
 }
 template <class A>
-    requires(operand<std::remove_cvref_t<A>> && !arithmetic<std::remove_cvref_t<A>>)
+    requires(operand<std::remove_cvref_t<A>> && !detail::number_like<std::remove_cvref_t<A>>)
 constexpr auto operator-(A&& a) {
     return apply<neg_op>(std::forward<A>(a));
 }

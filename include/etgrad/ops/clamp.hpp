@@ -23,8 +23,8 @@ struct clamp_op {
     template <class X, class L, class H>
     static constexpr auto value(X x, L lo, H hi) {
         using R = detail::real_t<X, L, H>;
-        const R v = R(lo) != R(lo) ? R(lo) : (R(x) < R(lo) ? R(lo) : R(x));
-        return R(hi) != R(hi) ? R(hi) : (v > R(hi) ? R(hi) : v);
+        const R v = math::select(R(lo) != R(lo), R(lo), math::select(R(x) < R(lo), R(lo), R(x)));
+        return math::select(R(hi) != R(hi), R(hi), math::select(v > R(hi), R(hi), v));
     }
     template <std::size_t I, class Y, class X, class L, class H>
     static constexpr auto partial(const Y&, const X& x, const L& lo, const H& hi) {
@@ -45,7 +45,7 @@ struct min_op {
     template <class A, class B>
     static constexpr auto value(A a, B b) {  // NaN in either operand gives NaN, as torch.minimum
         using R = detail::real_t<A, B>;
-        return R(b) != R(b) ? R(b) : (R(b) < R(a) ? R(b) : R(a));
+        return math::select(R(b) != R(b), R(b), math::select(R(b) < R(a), R(b), R(a)));
     }
     template <std::size_t I, class Y, class A, class B>
     static constexpr auto partial(const Y&, const A& a, const B& b) {
@@ -65,7 +65,7 @@ struct max_op {
     template <class A, class B>
     static constexpr auto value(A a, B b) {  // NaN in either operand gives NaN, as torch.maximum
         using R = detail::real_t<A, B>;
-        return R(b) != R(b) ? R(b) : (R(a) < R(b) ? R(b) : R(a));
+        return math::select(R(b) != R(b), R(b), math::select(R(a) < R(b), R(b), R(a)));
     }
     template <std::size_t I, class Y, class A, class B>
     static constexpr auto partial(const Y&, const A& a, const B& b) {

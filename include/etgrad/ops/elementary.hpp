@@ -101,16 +101,19 @@ struct pow_op {
     // NaN), and d a^b / db = 0 at a = 0 for b >= 0 (not 0 * log 0 = NaN).
     template <std::size_t I, class Y, class A, class B>
     static constexpr auto partial(const Y& y, const A& a, const B& b) {
-        if constexpr (I == 0 && arithmetic<A> && arithmetic<B>) {
+        if constexpr (I == 0 && detail::number_like<A> && detail::number_like<B>) {
             using R = decltype(value(a, b));
-            if (b == B(0)) return R(0);
-            if constexpr (std::is_integral_v<B>) return R(R(b) * math::ipow(a, static_cast<long long>(b) - 1));
-            else return R(b * math::pow(a, b - math::num<1>(b)));
+            if constexpr (std::is_integral_v<B>) {
+                if (b == B(0)) return R(0);
+                return R(R(b) * math::ipow(a, static_cast<long long>(b) - 1));
+            } else {
+                return math::select(b == B(0), R(0), R(b * math::pow(a, b - math::num<1>(b))));
+            }
         } else if constexpr (I == 0) {
             return b * apply<pow_op>(a, b - math::num<1>(b));
-        } else if constexpr (arithmetic<A> && arithmetic<B>) {  // PyTorch: 0 where a = 0 and b >= 0
+        } else if constexpr (detail::number_like<A> && detail::number_like<B>) {  // PyTorch: 0 where a = 0 and b >= 0
             using R = decltype(value(a, b));
-            return (a == A(0) && b >= B(0)) ? R(0) : R(y * math::log(a));
+            return math::select((a == A(0)) && (b >= B(0)), R(0), R(y * math::log(a)));
         } else {
             return y * log(a);
         }

@@ -27,7 +27,7 @@ struct step_op : detail::indicator_rule {
     template <class A>
     static constexpr auto value(A a) {
         using R = detail::real_t<A>;
-        return a > A(0) ? R(1) : R(0);
+        return math::select(a > A(0), R(1), R(0));
     }
 };
 /// sign(a): -1, 0 or 1 (so abs'(0) = 0, as in PyTorch).
@@ -36,7 +36,7 @@ struct sign_op : detail::indicator_rule {
     template <class A>
     static constexpr auto value(A a) {
         using R = detail::real_t<A>;
-        return a > A(0) ? R(1) : (a < A(0) ? R(-1) : R(0));
+        return math::select(a > A(0), R(1), math::select(a < A(0), R(-1), R(0)));
     }
 };
 /// in_interval(x, lo, hi): 1 on the closed interval [lo, hi], else 0 (clamp's pass-through).
@@ -45,7 +45,7 @@ struct in_interval_op : detail::indicator_rule {
     template <class X, class L, class H>
     static constexpr auto value(X x, L lo, H hi) {
         using R = detail::real_t<X, L, H>;
-        return (R(lo) <= R(x) && R(x) <= R(hi)) ? R(1) : R(0);
+        return math::select((R(lo) <= R(x)) && (R(x) <= R(hi)), R(1), R(0));
     }
 };
 /// tie_split(a, b): 1 where a > b, 1/2 where a == b, 0 where a < b, and 1 where either is NaN
@@ -55,7 +55,7 @@ struct tie_split_op : detail::indicator_rule {
     template <class A, class B>
     static constexpr auto value(A a, B b) {
         using R = detail::real_t<A, B>;
-        return R(a) == R(b) ? R(1) / R(2) : (R(a) < R(b) ? R(0) : R(1));
+        return math::select(R(a) == R(b), R(1) / R(2), math::select(R(a) < R(b), R(0), R(1)));
     }
 };
 
@@ -80,8 +80,8 @@ constexpr auto tie_split(const A& a, const B& b) {
 /// as a select so the factor costs no multiply on the critical path (v must be finite).
 template <class X, class L, class H, class V>
 constexpr auto where_in_interval(const X& x, const L& lo, const H& hi, const V& v) {
-    if constexpr (arithmetic<X> && arithmetic<L> && arithmetic<H> && arithmetic<V>)
-        return (lo <= x && x <= hi) ? v : V(0);
+    if constexpr (number_like<X> && number_like<L> && number_like<H> && number_like<V>)
+        return math::select((lo <= x) && (x <= hi), v, V(0));
     else
         return in_interval(x, lo, hi) * v;
 }

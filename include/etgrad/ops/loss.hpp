@@ -54,8 +54,8 @@ struct bce_with_logits_op {
     template <class Z, class Y>
     static constexpr auto value(Z z, Y y) {
         using R = detail::real_t<Z, Y>;
-        R zr = R(z), az = zr < R(0) ? -zr : zr;
-        return (zr > R(0) ? zr : R(0)) - zr * R(y) + math::log1p(math::exp(-az));
+        const R zr = R(z), az = math::select(zr < R(0), -zr, zr);
+        return math::select(zr > R(0), zr, R(0)) - zr * R(y) + math::log1p(math::exp(-az));
     }
     template <std::size_t I, class Yv, class Z, class Y>
     static constexpr auto partial(const Yv&, const Z& z, const Y& y) {

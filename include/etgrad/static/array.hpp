@@ -21,10 +21,12 @@
 #include <etgrad/core/errors.hpp>
 #include <etgrad/core/exceptions.hpp>
 #include <etgrad/core/expression.hpp>
-#include <etgrad/math/sum.hpp>
 #include <etgrad/ops/arithmetic.hpp>
 #include <etgrad/static/bindings.hpp>
+#include <etgrad/static/array_pass.hpp>
+#include <etgrad/static/array_shape.hpp>
 #include <etgrad/static/gradient.hpp>
+#include <etgrad/ops/linalg.hpp>
 
 namespace etgrad {
 
@@ -70,10 +72,11 @@ struct array_view {
     constexpr std::size_t size() const noexcept { return n; }
     constexpr T& operator[](std::size_t i) const noexcept { return ptr[i]; }
 };
-template <fixed_string Name, class T>
+template <fixed_string Name, class View>
 struct grad_into {
     static constexpr auto name = Name;
-    array_view<T> out;
+    using value_type = std::remove_cvref_t<decltype(*std::declval<View>().data())>;
+    View out;
 };
 /// Where value_and_grad writes array gradients instead of returning new vectors (a loop that
 /// must not allocate): `value_and_grad(mean(f), into(x, gx), x = values)`; each buffer must have
@@ -84,13 +87,21 @@ struct into_list {
 };
 constexpr into_list<> into() noexcept { return {}; }
 template <fixed_string N, class A, class... Rest>
-    requires detail::array_value<A> && (!std::is_const_v<A>)
+    requires detail::array_value<A> && (!std::is_const_v<std::remove_reference_t<decltype(*std::declval<A&>().data())>>)
 constexpr auto into(variable<N>, A& buffer, Rest&... rest) {
-    using T = std::remove_cvref_t<decltype(*buffer.data())>;
-    const grad_into<N, T> head{{buffer.data(), std::size_t(buffer.size())}};
+    using T = detail::element_t<A>;
+    const auto head = [&] {
+        if constexpr (detail::matrix_value<A>) {
+            const auto [rs, cs] = detail::matrix_strides(buffer);
+            return grad_into<N, matrix_view<T>>{{buffer.data(), std::size_t(buffer.rows()), std::size_t(buffer.cols()), rs, cs}};
+        } else {
+            return grad_into<N, array_view<T>>{{buffer.data(), std::size_t(buffer.size())}};
+        }
+    }();
     return boost::hana::unpack(into(rest...).outs, [&](const auto&... o) {
-        using L = into_list<grad_into<N, T>, std::remove_cvref_t<decltype(o)>...>;
-        return L{boost::hana::basic_tuple<grad_into<N, T>, std::remove_cvref_t<decltype(o)>...>(head, o...)};
+        using H = std::remove_const_t<decltype(head)>;
+        return into_list<H, std::remove_cvref_t<decltype(o)>...>{
+            boost::hana::basic_tuple<H, std::remove_cvref_t<decltype(o)>...>(head, o...)};
     });
 }
 
@@ -129,139 +140,71 @@ struct element_type {
 template <class V>
     requires array_value<V>
 struct element_type<V> {
-    using type = std::remove_cvref_t<decltype(*std::declval<const V&>().data())>;
+    using type = element_t<V>;
 };
 
-/// The binding of element i: an array's element, or the number (broadcast).
-template <class T, class B>
-[[gnu::always_inline]] constexpr binding<B::name, T> element_binding(const B& b, std::size_t i) {
-    if constexpr (array_value<typename B::value_type>) return {T(b.value.data()[i])};
-    else return {T(b.value)};
-}
-
 template <fixed_string Name, class... B>
-inline constexpr bool binds_array = array_value<typename std::remove_cvref_t<decltype(
-    boost::hana::at_c<index_of_name<Name, B::name...>>(std::declval<boost::hana::basic_tuple<B...>>()))>::value_type>;
+using bound_type = typename nth_type<index_of_name<Name, B::name...>, B...>::type::value_type;
 
 template <fixed_string Name, class... O>
 inline constexpr bool has_into = count_name<Name, O::name...> > 0;
 
-/// Each active variable's gradient: the caller's buffer (into), a new vector (an array), or a number.
+/// The gradient of a variable bound to V: a number, a std::vector, an etgrad::matrix.
+template <class T, class V>
+using gradient_of = std::conditional_t<matrix_value<V>, matrix<T>, std::conditional_t<array_value<V>, std::vector<T>, T>>;
+/// The caller's buffer of into(Name, buffer) among O... (its view type).
+template <fixed_string Name, class... O>
+using into_view_t = decltype(boost::hana::at_c<index_of_name<Name, O::name...>>(
+                                 std::declval<boost::hana::basic_tuple<O...>>()).out);
+
+/// Each active variable's gradient: the caller's buffer (into), or one of the engine's.
 template <class T, class Active, class Into, class... B>
 struct array_result;
 template <class T, fixed_string... A, class... O, class... B>
 struct array_result<T, name_list<A...>, into_list<O...>, B...> {
-    using type = array_value_and_gradient<
-        T, name_list<A...>,
-        boost::hana::basic_tuple<std::conditional_t<
-            has_into<A, O...>, array_view<T>, std::conditional_t<binds_array<A, B...>, std::vector<T>, T>>...>>;
+    template <fixed_string N>
+    static auto pick() {
+        if constexpr (has_into<N, O...>) return std::type_identity<into_view_t<N, O...>>{};
+        else return std::type_identity<gradient_of<T, bound_type<N, B...>>>{};
+    }
+    using type = array_value_and_gradient<T, name_list<A...>,
+                                          boost::hana::basic_tuple<typename decltype(pick<A>())::type...>>;
 };
 
 /// Whether Name is bound to an array among the bindings B.
 template <fixed_string Name, class... B>
 constexpr bool bound_to_array() {
     if constexpr (count_name<Name, B::name...> == 0) return false;
-    else return binds_array<Name, B...>;
+    else return array_value<bound_type<Name, B...>>;
 }
-/// Every variable of into(...) must be differentiated and bound to an array.
-template <class Active, class Into, class... B>
+/// Every variable of into(...) must be differentiated and bound to an array, its buffer of the
+/// call's value type.
+template <class T, class Active, class Into, class... B>
 struct into_check;
-template <fixed_string... A, class... O, class... B>
-struct into_check<name_list<A...>, into_list<O...>, B...> {
+template <class T, fixed_string... A, class... O, class... B>
+struct into_check<T, name_list<A...>, into_list<O...>, B...> {
     static constexpr bool bound = (bound_to_array<O::name, B...>() && ...);
     static constexpr bool active = ((count_name<O::name, A...> > 0) && ...);
-    static constexpr bool ok = bound && active;
+    static constexpr bool typed = (std::is_same_v<typename O::value_type, T> && ...);
+    static constexpr bool ok = bound && active && typed;
     static constexpr void report() {
         static_assert(bound, "etgrad: into(x, buffer): x must be bound to an array in the call");
         static_assert(!bound || active, "etgrad: into(x, buffer): x must be differentiated (bound, or listed in wrt)");
+        static_assert(!bound || !active || typed,
+                      "etgrad: into(x, buffer): the buffer's element type must be the value type of the call");
     }
 };
 
-/// The I-th name of a name_list.
-template <std::size_t I, class L>
-struct name_at;
-template <std::size_t I, fixed_string First, fixed_string... Rest>
-struct name_at<I, name_list<First, Rest...>> {
-    static constexpr auto value = name_at<I - 1, name_list<Rest...>>::value;
-};
-template <fixed_string First, fixed_string... Rest>
-struct name_at<0, name_list<First, Rest...>> {
-    static constexpr auto value = First;
-};
-
-/// The caller's buffer for variable Name, checked against the array's length n.
-template <class T, fixed_string Name, class... O>
-array_view<T> into_buffer(const into_list<O...>& into, std::size_t n) {
-    const auto& o = boost::hana::at_c<index_of_name<Name, O::name...>>(into.outs);
-    static_assert(std::is_same_v<std::remove_cvref_t<decltype(o.out)>, array_view<T>>,
-                  "etgrad: into(x, buffer): the buffer's element type must be the value type of the call");
-    if (o.out.size() != n)
-        throw shape_error(std::string("into: the gradient buffer for ") + Name.c_str() + " has " +
-                          std::to_string(o.out.size()) + " elements, its array " + std::to_string(n));
-    return o.out;
-}
-
-/// The length the array bindings share (shape_error naming both lengths when they differ,
-/// before any work); 1 when every variable is bound to a number.
-template <class... B>
-std::size_t common_length(const char* what, const B&... b) {
-    std::size_t n = 0;
-    bool any = false;
-    auto visit = [&](const auto& bound, const char* name) {
-        if constexpr (array_value<typename std::remove_cvref_t<decltype(bound)>::value_type>) {
-            const std::size_t m = std::size_t(bound.value.size());
-            if (any && m != n)
-                throw shape_error(std::string(what) + ": the arrays bound to the variables have different lengths ([" +
-                                  std::to_string(n) + "] and [" + std::to_string(m) + "], the latter bound to " +
-                                  name + ")");
-            n = m;
-            any = true;
-        }
-    };
-    (visit(b, B::name.c_str()), ...);
-    return any ? n : 1;
-}
-
-/// f(integral_constant<I>) for each I.
-template <std::size_t... I, class F>
-[[gnu::always_inline]] constexpr void each(std::index_sequence<I...>, F&& f) {
-    (f(std::integral_constant<std::size_t, I>{}), ...);
-    (void)f;
-}
-
-template <class Active, class Into, class Kind, class E, class... B>
-auto array_sweep(const reduction<Kind, E>& f, const Into& into, const B&... b) {
+template <class Active, class Kind, class E, class... O, class... B>
+auto array_sweep(const reduction<Kind, E>& f, const into_list<O...>& into, const B&... b) {
     using T = real_t<typename element_type<typename B::value_type>::type...>;
-    using R = typename array_result<T, Active, Into, B...>::type;
-    const std::size_t n = common_length(Kind::name, b...);
-    R r{};
-    constexpr std::size_t n_active = Active::size;
-    each(std::make_index_sequence<n_active>{}, [&](auto I) {
-        auto& g = boost::hana::at_c<I()>(r.grad.values);
-        if constexpr (std::is_same_v<std::remove_cvref_t<decltype(g)>, array_view<T>>)
-            g = into_buffer<T, name_at<I(), Active>::value>(into, n);
-        else if constexpr (requires { g.resize(n); })
-            g.resize(n);
+    typename array_result<T, Active, into_list<O...>, B...>::type r{};
+    each(std::make_index_sequence<Active::size>{}, [&](auto I) {
+        constexpr auto A = name_at<I(), Active>::value;
+        if constexpr (has_into<A, O...>) boost::hana::at_c<I()>(r.grad.values) =
+            boost::hana::at_c<index_of_name<A, O::name...>>(into.outs).out;
     });
-    // the mean's 1/n: each element's partials scaled as they are stored (NaN of an empty mean
-    // stays in the value; gradients over no element are empty, or 0 for numbers)
-    const T scale = Kind::mean ? T(1) / T(n) : T(1);
-    cascade_sum<T> value;
-    cascade_sum<T> number_grads[n_active > 0 ? n_active : 1];
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto e = sweep<Active>(f.expr, element_binding<T>(b, i)...);
-        value.add(e.value);
-        each(std::make_index_sequence<n_active>{}, [&](auto I) {
-            auto& g = boost::hana::at_c<I()>(r.grad.values);
-            if constexpr (requires { g[i]; }) g[i] = e.grad.values[I()] * scale;
-            else number_grads[I()].add(e.grad.values[I()]);
-        });
-    }
-    r.value = Kind::mean ? value.total() / T(n) : value.total();  // divided: correctly rounded, as PyTorch
-    each(std::make_index_sequence<n_active>{}, [&](auto I) {
-        auto& g = boost::hana::at_c<I()>(r.grad.values);
-        if constexpr (!requires { g[0]; }) g = n == 0 ? T(0) : number_grads[I()].total() * scale;
-    });
+    array_pass<Active, Kind::mean>(r, Kind::name, f.expr, b...);
     return r;
 }
 
@@ -271,7 +214,8 @@ namespace detail {
 /// The bindings and into(...) checked (one compile error naming the fix), then the sweep.
 template <class Active, class Kind, class E, class... O, class... B>
 auto checked_array_sweep(const reduction<Kind, E>& f, const into_list<O...>& out, const B&... b) {
-    using check = into_check<Active, into_list<O...>, B...>;
+    using T = real_t<typename element_type<typename B::value_type>::type...>;
+    using check = into_check<T, Active, into_list<O...>, B...>;
     if constexpr (!bindings_valid<E, B...>()) {
         check_bindings<E, B...>();
         return invalid_call{};

@@ -98,10 +98,9 @@ constexpr auto used_mask(name_list<A...>) noexcept {
     return mask{{depends_on<F, name_list<A>>::value...}};
 }
 
-template <class Active, class F, class... B>
-[[gnu::always_inline]] constexpr auto sweep(const F& f, const B&... b) {
-    using T = value_type_of<B...>;
-    const environment<B...> env{boost::hana::basic_tuple<B...>(b...)};
+/// The value and gradient of f in T, its variables' values given by env.template get<Name>().
+template <class Active, class T, class F, class Env>
+[[gnu::always_inline]] constexpr auto sweep_in(const F& f, const Env& env) {
     const auto c = forward<T>(f, env);
     typename result_for<T, Active>::type r{static_cast<T>(c.v), {}};
     if constexpr (Active::size > 0) {
@@ -113,6 +112,12 @@ template <class Active, class F, class... B>
         backward<Active>(f, c, T(1), r.grad);
     }
     return r;
+}
+
+template <class Active, class F, class... B>
+[[gnu::always_inline]] constexpr auto sweep(const F& f, const B&... b) {
+    const environment<B...> env{boost::hana::basic_tuple<B...>(b...)};
+    return sweep_in<Active, value_type_of<B...>>(f, env);
 }
 
 template <fixed_string... W>

@@ -1,0 +1,128 @@
+/// @file simd.hpp  SIMD packs for op rules: xsimd's batches as numbers of the op rules (their
+/// exp, log, sin, ... vectorised; conditionals as lane-wise selects). Used by the array engine
+/// when xsimd's headers are found (Debian: libxsimd-dev); ETGRAD_NO_SIMD turns it off.
+///
+/// The pack is xsimd's default for the target the translation unit is compiled for: SSE2 on any
+/// x86-64 (2 doubles, 4 floats), AVX2 with -mavx2 -mfma or -march=native (4 doubles, 8 floats).
+#pragma once
+#include <cstddef>
+#include <type_traits>
+
+#include <etgrad/core/traits.hpp>
+
+#if !defined(ETGRAD_NO_SIMD) && __has_include(<xsimd/xsimd.hpp>)
+#include <xsimd/xsimd.hpp>
+#define ETGRAD_HAS_SIMD 1
+#else
+#define ETGRAD_HAS_SIMD 0
+#endif
+
+namespace etgrad::detail {
+
+#if ETGRAD_HAS_SIMD
+template <class T, class A>
+struct is_pack<xsimd::batch<T, A>> : std::true_type {};
+
+template <class T, class A>
+struct pack_math<xsimd::batch<T, A>> {
+    using P = xsimd::batch<T, A>;
+#define ETGRAD_PACK_UNARY(fn) \
+    static P fn(const P& x) noexcept { return xsimd::fn(x); }
+    ETGRAD_PACK_UNARY(exp)
+    ETGRAD_PACK_UNARY(log)
+    ETGRAD_PACK_UNARY(log1p)
+    ETGRAD_PACK_UNARY(sqrt)
+    ETGRAD_PACK_UNARY(sin)
+    ETGRAD_PACK_UNARY(cos)
+    ETGRAD_PACK_UNARY(tan)
+    ETGRAD_PACK_UNARY(tanh)
+    ETGRAD_PACK_UNARY(expm1)
+    ETGRAD_PACK_UNARY(asin)
+    ETGRAD_PACK_UNARY(acos)
+    ETGRAD_PACK_UNARY(atan)
+    ETGRAD_PACK_UNARY(sinh)
+    ETGRAD_PACK_UNARY(cosh)
+    ETGRAD_PACK_UNARY(asinh)
+    ETGRAD_PACK_UNARY(acosh)
+    ETGRAD_PACK_UNARY(atanh)
+    ETGRAD_PACK_UNARY(erf)
+#undef ETGRAD_PACK_UNARY
+    static P atan2(const P& y, const P& x) noexcept { return xsimd::atan2(y, x); }
+    static P pow(const P& x, const P& y) noexcept { return xsimd::pow(x, y); }
+    template <class C>
+    static P select(const C& c, const P& a, const P& b) noexcept {
+        return xsimd::select(c, a, b);
+    }
+};
+
+/// The pack of T the array engine computes in (void where T has no pack: long double).
+template <class T>
+struct pack_for {
+    using type = void;
+};
+template <class T>
+    requires(std::is_same_v<T, double> || std::is_same_v<T, float>)
+struct pack_for<T> {
+    using type = xsimd::batch<T>;
+};
+
+template <class P>
+P load_pack(const typename P::value_type* p) noexcept {
+    return P::load_unaligned(p);
+}
+template <class P>
+void store_pack(const P& v, typename P::value_type* p) noexcept {
+    v.store_unaligned(p);
+}
+/// The sum of a pack's lanes, in lane order (the same result for the same lanes).
+template <class P>
+typename P::value_type sum_lanes(const P& v) noexcept {
+    alignas(64) typename P::value_type lane[P::size];
+    v.store_aligned(lane);
+    typename P::value_type s = lane[0];
+    for (std::size_t i = 1; i < P::size; ++i) s += lane[i];
+    return s;
+}
+/// x[0] w[0] + ... + x[n-1] w[n-1] for contiguous x and w, in packs (a fixed order for each n).
+template <class T>
+T dot_contiguous(const T* x, const T* w, std::size_t n) noexcept {
+    using P = xsimd::batch<T>;
+    std::size_t j = 0;
+    T s = 0;
+    if (n >= P::size) {
+        P acc(T(0));
+        for (; j + P::size <= n; j += P::size) acc = xsimd::fma(P::load_unaligned(x + j), P::load_unaligned(w + j), acc);
+        s = sum_lanes(acc);
+    }
+    for (; j < n; ++j) s += x[j] * w[j];
+    return s;
+}
+/// y[j] += a x[j] for contiguous x and y, in packs.
+template <class T>
+void axpy_contiguous(T a, const T* x, T* y, std::size_t n) noexcept {
+    using P = xsimd::batch<T>;
+    std::size_t j = 0;
+    const P pa(a);
+    for (; j + P::size <= n; j += P::size)
+        xsimd::fma(pa, P::load_unaligned(x + j), P::load_unaligned(y + j)).store_unaligned(y + j);
+    for (; j < n; ++j) y[j] += a * x[j];
+}
+
+#else
+template <class T>
+struct pack_for {
+    using type = void;
+};
+template <class T>
+T dot_contiguous(const T* x, const T* w, std::size_t n) noexcept {
+    T s = 0;
+    for (std::size_t j = 0; j < n; ++j) s += x[j] * w[j];
+    return s;
+}
+template <class T>
+void axpy_contiguous(T a, const T* x, T* y, std::size_t n) noexcept {
+    for (std::size_t j = 0; j < n; ++j) y[j] += a * x[j];
+}
+#endif
+
+}  // namespace etgrad::detail
