@@ -227,7 +227,7 @@ inline bool same(const w3_result& a, const w3_result& b) {
 struct w4_shape {
     std::int64_t N, d;
 };
-inline constexpr w4_shape w4_shapes[] = {{1000, 1}, {1000, 16}, {1000000, 1}, {1000000, 16}};
+inline constexpr w4_shape w4_shapes[] = {{3, 1}, {3, 16}, {1000, 1}, {1000, 16}, {1000000, 1}, {1000000, 16}};
 
 // ---- W3 and W4 recorded one scalar at a time (tape peers, N <= 1,000 only) ----
 /// mean(x^2) written with a scalar type T (recorded op by op: 2n + 1 ops).

@@ -133,6 +133,21 @@ w4_result w4_static(const w4_data& D) {  // etgrad's static gradient per sample,
     }
     return r;
 }
+/// W4 as ONE static expression: mean(bce_with_logits(matmul(X, w) + b, y)), dL/dw into a buffer.
+struct w4_array_state {
+    const w4_data& D;
+    std::vector<double> dw;
+    explicit w4_array_state(const w4_data& d) : D(d), dw(std::size_t(d.d)) {}
+    w4_result run() {
+        static constexpr auto Xv = var<"X">;
+        static constexpr auto w = var<"w">;
+        static constexpr auto b = var<"b">;
+        const auto r = value_and_grad(mean(bce_with_logits(matmul(Xv, w) + b, Y)), wrt(w, b), into(w, dw),
+                                      Xv = as_matrix(D.X.data(), std::size_t(D.N), std::size_t(D.d), D.d), Y = D.y,
+                                      w = D.w, b = D.b);
+        return {r.value, dw, r.grad[b]};
+    }
+};
 struct w4_tape_state {
     Tensor X, y, w, b;
     bool statement;
@@ -198,6 +213,11 @@ void register_all() {
         time_w3("/hand", [](const std::vector<double>& v, w3_result& r) { w3_hand(v, r); });
         time_w3("/etgrad_static", [](const std::vector<double>& v, w3_result& r) { w3_static(v, r); });
         time_w3("/etgrad_static_array", [](const std::vector<double>& v, w3_result& r) { w3_static_array(v, r); });
+        time_w3("/etgrad_static_array_2thread", [](const std::vector<double>& v, w3_result& r) {
+            set_num_threads(2);
+            w3_static_array(v, r);
+            set_num_threads(1);
+        });
         for (bool statement : {false, true})
             benchmark::RegisterBenchmark((w + (statement ? "/etgrad_tape_statement" : "/etgrad_tape_ops")).c_str(),
                                          [x, statement](benchmark::State& st) {
@@ -216,8 +236,22 @@ void register_all() {
         auto D = std::make_shared<w4_data>(make_w4(sh.N, sh.d));
         registrars().emplace_back(w + " etgrad", [D] {
             w4_tape_state t(*D, false), s(*D, true);
-            return same(w4_hand(*D), w4_static(*D)) && same(w4_hand(*D), t.run()) && same(w4_hand(*D), s.run());
+            w4_array_state a(*D);
+            return same(w4_hand(*D), w4_static(*D)) && same(w4_hand(*D), t.run()) && same(w4_hand(*D), s.run()) &&
+                   same(w4_hand(*D), a.run());
         });
+        for (int threads : {1, 2})
+            benchmark::RegisterBenchmark((w + "/etgrad_static_array" + (threads == 2 ? "_2thread" : "")).c_str(),
+                                         [D, threads](benchmark::State& st) {
+                                             w4_array_state a(*D);
+                                             set_num_threads(threads);
+                                             for (auto _ : st) {
+                                                 benchmark::DoNotOptimize(D->X.data());
+                                                 benchmark::DoNotOptimize(a.run().db);
+                                                 benchmark::ClobberMemory();
+                                             }
+                                             set_num_threads(1);
+                                         });
         benchmark::RegisterBenchmark((w + "/hand").c_str(), [D](benchmark::State& st) {
             for (auto _ : st) {
                 benchmark::DoNotOptimize(D->X.data());

@@ -189,7 +189,7 @@ void array_pass(R& r, const char* what, const E& expr, const B&... b) {
     });
 
     // the parts, each with its own sums and buffers
-    const std::size_t units = rows > 1 ? rows : cols;
+    const std::size_t units = n == 0 ? 0 : rows > 1 ? rows : cols;
     const std::size_t parts = part_count(units, (rows > 1 ? cols : 1) * (1 + ni + product_work));
     part_state<T, na> first;
     std::vector<part_state<T, na>> others(parts - 1);

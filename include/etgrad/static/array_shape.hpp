@@ -56,9 +56,13 @@ struct array_shape {
     std::size_t cols() const noexcept { return rank == 2 ? dims[1] : rank == 1 ? dims[0] : 1; }
 };
 inline std::string to_string(const array_shape& s) {
-    if (s.rank == 0) return "[]";
-    if (s.rank == 1) return "[" + std::to_string(s.dims[0]) + "]";
-    return "[" + std::to_string(s.dims[0]) + ", " + std::to_string(s.dims[1]) + "]";
+    std::string r(1, '[');  // appended: g++ 12 -O3 misreads "[" + std::string as overlapping copies
+    for (int k = 0; k < s.rank; ++k) {
+        if (k > 0) r += ", ";
+        r += std::to_string(s.dims[k]);
+    }
+    r += ']';
+    return r;
 }
 
 /// A bound value's elements: where they are, its shape, and its strides (rows, then columns).
