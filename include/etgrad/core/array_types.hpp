@@ -102,6 +102,16 @@ constexpr std::ptrdiff_t vector_stride(const V& v) noexcept {
 /// The element type of an array.
 template <class V>
 using element_t = std::remove_cvref_t<decltype(*std::declval<const std::remove_cvref_t<V>&>().data())>;
+/// A bound value's number type: an array's elements, or the number itself.
+template <class V>
+struct element_type {
+    using type = V;
+};
+template <class V>
+    requires array_value<V>
+struct element_type<V> {
+    using type = element_t<V>;
+};
 
 /// What `x = values` stores for an lvalue array: a view (matrix_view or array_ref).
 template <class V>

