@@ -193,6 +193,8 @@ auto array_sweep(const reduction<Kind, E>& f, const into_list<O...>& into, const
         if constexpr (has_into<A, O...>) boost::hana::at_c<I()>(r.grad.values) =
             boost::hana::at_c<index_of_name<A, O::name...>>(into.outs).out;
     });
+    if constexpr (short_path_applies<Active, T, E, B...>)
+        if (short_pass<Active, Kind::mean>(r, f.expr, b...)) return r;
     array_pass<Active, Kind::mean>(r, Kind::name, f.expr, b...);
     return r;
 }

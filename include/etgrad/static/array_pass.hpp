@@ -78,11 +78,15 @@ inline constexpr bool plain_vectors =
       std::is_same_v<typename element_type<typename B::value_type>::type, T>) &&
      ...);
 
+/// Whether short_pass may serve the call (its conditions known at compile time).
+template <class Active, class T, class E, class... B>
+inline constexpr bool short_path_applies = plain_vectors<T, E, Active, B...> && all_in<Active, typename vars_of<E>::type>::value;
+
 /// The short path: every array a contiguous vector of the same length n <= run_length. One run,
 /// its sums pairwise, nothing allocated but the engine's own gradient vectors. False (and
 /// nothing written) where it does not apply.
 template <class Active, bool Mean, class R, class E, class... B>
-bool short_pass(R& r, const E& expr, const B&... b) {
+[[gnu::always_inline]] inline bool short_pass(R& r, const E& expr, const B&... b) {
     using T = std::remove_cvref_t<decltype(r.value)>;
     using Used = typename unique_names<typename vars_of<E>::type>::type;
     using Numbers = typename number_flags<Used, product_list<>, B...>::type;
@@ -129,11 +133,16 @@ bool short_pass(R& r, const E& expr, const B&... b) {
     });
     const T scale = Mean ? T(1) / T(n) : T(1);
     run_kernel<Active, T, Used, Numbers>(expr, ptr.data(), num.data(), n, scale, vals, outs.data());
-    const T total = pairwise_sum(vals, std::int64_t(n));
-    r.value = Mean ? total / T(n) : total;
+    auto total = [n](const T* v) {  // a few terms in order (as pairwise_sum adds them), else pairwise
+        if (n >= 8) return pairwise_sum(v, std::int64_t(n));
+        T s = 0;
+        for (std::size_t k = 0; k < n; ++k) s += v[k];
+        return s;
+    };
+    r.value = Mean ? total(vals) / T(n) : total(vals);
     each(std::make_index_sequence<na>{}, [&](auto I) {
         auto& g = boost::hana::at_c<I()>(r.grad.values);
-        if constexpr (std::is_same_v<std::remove_cvref_t<decltype(g)>, T>) g = pairwise_sum(outs[I()], std::int64_t(n));
+        if constexpr (std::is_same_v<std::remove_cvref_t<decltype(g)>, T>) g = total(outs[I()]);
     });
     return true;
 }
@@ -142,11 +151,8 @@ bool short_pass(R& r, const E& expr, const B&... b) {
 /// to Active written into r.grad (numbers, vectors and matrices of the engine's, or the
 /// caller's buffers), its value into r.value.
 template <class Active, bool Mean, class R, class E, class... B>
-void array_pass(R& r, const char* what, const E& expr, const B&... b) {
+[[gnu::noinline]] void array_pass(R& r, const char* what, const E& expr, const B&... b) {
     using T = std::remove_cvref_t<decltype(r.value)>;
-    if constexpr (plain_vectors<T, E, Active, B...> && all_in<Active, typename vars_of<E>::type>::value) {
-        if (short_pass<Active, Mean>(r, expr, b...)) return;
-    }
     using Low = lowered<E>;
     using LE = typename Low::type;
     using Products = typename Low::products;
