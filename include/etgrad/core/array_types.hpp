@@ -33,8 +33,9 @@ struct matrix_view {
 };
 
 /// A view of a caller's vector bound to a variable (`x = values` with values an lvalue):
-/// element i at ptr[i * stride].
-template <class T>
+/// element i at ptr[i * stride]. Extent is its length when fixed at compile time (std::array,
+/// std::span of a static extent), else std::size_t(-1).
+template <class T, std::size_t Extent = std::size_t(-1)>
 struct array_ref {
     const T* ptr = nullptr;
     std::size_t n = 0;
@@ -113,6 +114,18 @@ struct element_type<V> {
     using type = element_t<V>;
 };
 
+/// An array's length when fixed at compile time (std::array, std::span<T, N>), else size_t(-1).
+template <class V>
+struct fixed_extent : std::integral_constant<std::size_t, std::size_t(-1)> {};
+template <class V>
+    requires requires { std::tuple_size<V>::value; }
+struct fixed_extent<V> : std::integral_constant<std::size_t, std::tuple_size<V>::value> {};
+template <class V>
+    requires(requires { V::extent; } && !requires { std::tuple_size<V>::value; })
+struct fixed_extent<V> : std::integral_constant<std::size_t, std::size_t(V::extent)> {};
+template <class T, std::size_t N>
+struct fixed_extent<array_ref<T, N>> : std::integral_constant<std::size_t, N> {};
+
 /// What `x = values` stores for an lvalue array: a view (matrix_view or array_ref).
 template <class V>
 constexpr auto view_of(const V& v) noexcept {
@@ -121,7 +134,7 @@ constexpr auto view_of(const V& v) noexcept {
         const auto [rs, cs] = matrix_strides(v);
         return matrix_view<const E>{v.data(), std::size_t(v.rows()), std::size_t(v.cols()), rs, cs};
     } else {
-        return array_ref<E>{v.data(), std::size_t(v.size()), vector_stride(v)};
+        return array_ref<E, fixed_extent<V>::value>{v.data(), std::size_t(v.size()), vector_stride(v)};
     }
 }
 }  // namespace detail

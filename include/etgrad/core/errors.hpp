@@ -51,6 +51,13 @@ struct wrt_lists_the_same_variable_twice {
                   "etgrad: wrt(...) lists the same variable twice; the variable is the etgrad::detail::chars<...> "
                   "argument of this class");
 };
+template <class NameA, class SizeA, class NameB, class SizeB>
+struct arrays_of_fixed_sizes_that_differ_do_not_broadcast {
+    static_assert(detail::always_false<NameA, SizeA, NameB, SizeB>,
+                  "etgrad: two variables are bound to arrays whose sizes are fixed at compile time "
+                  "(std::array, std::span<T, N>) and differ, so their elementwise expression cannot be "
+                  "evaluated; the variables and their sizes are the arguments of this class");
+};
 }  // namespace error
 }  // namespace detail
 }  // namespace etgrad

@@ -203,15 +203,56 @@ auto array_sweep(const reduction<Kind, E>& f, const into_list<O...>& into, const
 
 namespace detail {
 /// The bindings and into(...) checked (one compile error naming the fix), then the sweep.
+/// Vectors of fixed sizes used elementwise must agree (or be of size 1): found at compile time.
+template <class Used, class... B>
+struct extent_check {
+    template <class Bd>
+    static constexpr std::size_t extent() {
+        using V = typename Bd::value_type;
+        if constexpr (!array_value<V> || matrix_value<V>) return std::size_t(-1);
+        else if constexpr (!in_list<Bd::name, Used>::value) return std::size_t(-1);
+        else return fixed_extent<V>::value;
+    }
+    struct clash_t {
+        std::size_t first, second;  // positions of the first fixed size other than 1 and of one that differs
+        std::size_t size_first, size_second;
+    };
+    static constexpr clash_t clash = [] {
+        const std::size_t e[] = {extent<B>()..., std::size_t(-1)};
+        constexpr std::size_t none = std::size_t(-1), n = sizeof...(B);
+        std::size_t first = n;
+        for (std::size_t i = 0; i < n; ++i)
+            if (e[i] != none && e[i] != 1) {
+                if (first == n) first = i;
+                else if (e[i] != e[first]) return clash_t{first, i, e[first], e[i]};
+            }
+        return clash_t{n, n, 0, 0};
+    }();
+    static constexpr bool ok = clash.second == sizeof...(B);
+    static constexpr void report() {
+        if constexpr (!ok) {
+            using A = typename nth_type<clash.first, B...>::type;
+            using C = typename nth_type<clash.second, B...>::type;
+            detail::report<error::arrays_of_fixed_sizes_that_differ_do_not_broadcast<
+                chars_of<A::name>, std::integral_constant<std::size_t, clash.size_first>, chars_of<C::name>,
+                std::integral_constant<std::size_t, clash.size_second>>>();
+        }
+    }
+};
+
 template <class Active, class Kind, class E, class... O, class... B>
 auto checked_array_sweep(const reduction<Kind, E>& f, const into_list<O...>& out, const B&... b) {
     using T = real_t<typename element_type<typename B::value_type>::type...>;
     using check = into_check<T, Active, into_list<O...>, B...>;
+    using extents = extent_check<typename unique_names<typename vars_of<typename lowered<E>::type>::type>::type, B...>;
     if constexpr (!bindings_valid<E, B...>()) {
         check_bindings<E, B...>();
         return invalid_call{};
     } else if constexpr (!check::ok) {
         check::report();
+        return invalid_call{};
+    } else if constexpr (!extents::ok) {
+        extents::report();
         return invalid_call{};
     } else {
         return array_sweep<Active>(f, out, b...);
