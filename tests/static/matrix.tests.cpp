@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <etgrad/array.hpp>
+#include <etgrad/symbolic.hpp>
 #include <etgrad/tape.hpp>
 
 #include "support/catch.hpp"
@@ -261,4 +262,40 @@ TEST_CASE("threads: the same result on every run for a thread count, within 1e-1
     CHECK(s2.grad[x] == s1.grad[x]);  // elementwise gradients do not depend on the split
     set_num_threads(0);
     CHECK(get_num_threads() == 1);
+}
+
+TEST_CASE("an expression evaluated at arrays is the array of its values, element by element",
+          "[static][array][evaluate]") {
+    const std::vector<double> v{1.0, 2.0, 3.0}, m{1, 2, 3, 4, 5, 6};
+    const std::vector<double> e = (x * x + 1.0)(x = v);
+    CHECK(e == std::vector<double>{2.0, 5.0, 10.0});
+    const matrix<double> p = evaluate(X * w, X = as_matrix(m, 2, 3), w = v);  // (2, 3) with (3)
+    REQUIRE(p.rows() == 2);
+    REQUIRE(p.cols() == 3);
+    for (std::size_t i = 0; i < 2; ++i)
+        for (std::size_t j = 0; j < 3; ++j) CHECK(p(i, j) == m[i * 3 + j] * v[j]);
+    const std::vector<double> z = evaluate(matmul(X, w) + b, X = as_matrix(m, 2, 3), w = v, b = 0.5);
+    CHECK(z == std::vector<double>{14.5, 32.5});
+    CHECK_THROWS_AS(evaluate(x * y, x = v, y = std::vector<double>{1.0, 2.0}), shape_error);
+}
+
+TEST_CASE("d() of a sum or a mean: the elementwise derivative, printed, and the gradient it gives",
+          "[static][array][symbolic]") {
+    const std::vector<double> v{1.0, 2.0, 3.0};
+    constexpr auto dm = d(mean(w * x * x), x);
+    CHECK(dm.str() == "(2*w*x)/n");
+    static_assert(dm.elementwise() == 2_c * w * x);
+    const std::vector<double> gx = dm(x = v, w = 2.0);
+    const auto r = value_and_grad(mean(w * x * x), x = v, w = 2.0);
+    CHECK(gx == r.grad[x]);
+    const std::vector<double> each = dm.elementwise()(x = v, w = 2.0);  // element i, before the 1/n
+    for (std::size_t i = 0; i < v.size(); ++i) CHECK_THAT(each[i] / 3.0, WithinRel(gx[i], 1e-15));
+    // a number: the sum over the elements
+    constexpr auto dw = d(sum(sin(w * x)), w);
+    CHECK(dw.str() == "x*cos(w*x)");
+    CHECK_THAT(dw(x = v, w = 0.5), WithinRel(std::cos(0.5) + 2 * std::cos(1.0) + 3 * std::cos(1.5), 1e-15));
+    // dot
+    constexpr auto dd = d(dot(x, y), y);
+    CHECK(dd.str() == "x");
+    CHECK(dd(x = v, y = v) == v);
 }

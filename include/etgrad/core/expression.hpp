@@ -204,6 +204,20 @@ struct tensor_evaluate {
                       "etgrad: an expression evaluated on Tensors needs #include <etgrad/tape.hpp>");
     }
 };
+struct array_tag;
+template <class>
+struct array_tag_for {
+    using type = array_tag;
+};
+/// Evaluating an expression at arrays (elementwise: an array of values); <etgrad/array.hpp>
+/// specialises array_evaluate<array_tag>.
+template <class Tag = array_tag>
+struct array_evaluate {
+    template <class F, class... B>
+    static constexpr auto call(const F&, const B&...) {
+        static_assert(always_false<F, B...>, "etgrad: an expression evaluated at arrays needs #include <etgrad/array.hpp>");
+    }
+};
 }  // namespace detail
 
 /// Apply an op: to numbers it computes the value, to tensors it records on the tape, and to

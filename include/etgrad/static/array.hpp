@@ -202,6 +202,41 @@ auto array_sweep(const reduction<Kind, E>& f, const into_list<O...>& into, const
 }  // namespace detail
 
 namespace detail {
+/// The values of an elementwise expression at arrays: a std::vector, or a matrix when a matrix
+/// is bound to one of its variables (matmul's operands aside).
+template <>
+struct array_evaluate<array_tag> {
+    template <class T, class Used, class... B>
+    static constexpr bool any_matrix() {
+        return ((in_list<B::name, Used>::value && matrix_value<typename B::value_type>) || ...);
+    }
+    template <class F, class... B>
+    static auto call(const F& f, const B&... b) {
+        using T = real_t<typename element_type<typename B::value_type>::type...>;
+        using Used = typename unique_names<typename vars_of<typename lowered<F>::type>::type>::type;
+        using C = std::conditional_t<any_matrix<T, Used, B...>(), matrix<T>, std::vector<T>>;
+        struct map_result {
+            T value{};
+            struct {
+                boost::hana::basic_tuple<> values;
+            } grad;
+            C out;
+            T* allocate(const array_shape& s) {
+                if constexpr (std::is_same_v<C, matrix<T>>) {
+                    out.n_rows = s.rows();
+                    out.n_cols = s.cols();
+                    out.values.resize(s.count());
+                } else {
+                    out.resize(s.count());
+                }
+                return out.data();
+            }
+        } r;
+        array_pass<name_list<>, false, true>(r, "evaluate", f, b...);
+        return std::move(r.out);
+    }
+};
+
 /// The bindings and into(...) checked (one compile error naming the fix), then the sweep.
 /// Vectors of fixed sizes used elementwise must agree (or be of size 1): found at compile time.
 template <class Used, class... B>
@@ -286,6 +321,36 @@ template <class Kind, class E, fixed_string... W, class... B>
 auto value_and_grad(const reduction<Kind, E>& f, wrt_list<W...> w, const B&... b) {
     return value_and_grad(f, w, into(), b...);
 }
+/// d(sum(f), x), d(mean(f), x): the derivative of a reduction with respect to one variable.
+/// Its elementwise() is d(f, x), a symbolic expression (printable, differentiable again; needs
+/// <etgrad/symbolic.hpp>): the gradient's element i is elementwise() at element i (divided by
+/// the number of elements for a mean), summed over the elements a variable is broadcast over
+/// (all of them for a number). Called with bindings it computes that gradient.
+template <class Kind, class E, fixed_string N>
+struct reduction_derivative {
+    E expr;
+    constexpr auto elementwise() const { return d(expr, variable<N>{}); }
+    template <class... B>
+    auto operator()(const B&... b) const {
+        return value_and_grad(reduction<Kind, E>{expr}, wrt(variable<N>{}), b...).grad[variable<N>{}];
+    }
+    /// elementwise() as text, `/n` after it for a mean (n: the number of elements).
+    std::string str() const {
+        const std::string e = to_string(elementwise());  // symbolic/print.hpp, found when instantiated
+        return Kind::mean ? "(" + e + ")/n" : e;
+    }
+    template <class OS>
+        requires requires(OS& os, const std::string& t) { os << t; }
+    friend OS& operator<<(OS& os, const reduction_derivative& r) {
+        os << r.str();
+        return os;
+    }
+};
+template <class Kind, class E, fixed_string N>
+constexpr reduction_derivative<Kind, E, N> d(const reduction<Kind, E>& r, variable<N>) {
+    return {r.expr};
+}
+
 /// The gradient alone: `grad(mean(x * x), x = values)[x]`.
 template <class Kind, class E, class... B>
 auto grad(const reduction<Kind, E>& f, const B&... b) {

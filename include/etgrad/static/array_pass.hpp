@@ -150,7 +150,9 @@ template <class Active, bool Mean, class R, class E, class... B>
 /// The reduction (the mean when Mean) of expr over the bindings b..., its gradients with respect
 /// to Active written into r.grad (numbers, vectors and matrices of the engine's, or the
 /// caller's buffers), its value into r.value.
-template <class Active, bool Mean, class R, class E, class... B>
+/// With Map, the pass keeps each element's value instead: r.allocate(domain shape) gives where
+/// (row by row); Active is then empty.
+template <class Active, bool Mean, bool Map = false, class R, class E, class... B>
 [[gnu::noinline]] void array_pass(R& r, const char* what, const E& expr, const B&... b) {
     using T = std::remove_cvref_t<decltype(r.value)>;
     using Low = lowered<E>;
@@ -199,6 +201,9 @@ template <class Active, bool Mean, class R, class E, class... B>
         }
     });
     const std::size_t n = dom.count();
+    T* map_out = nullptr;
+    if constexpr (Map) map_out = r.allocate(dom);
+    const std::size_t map_cols = dom.cols();
     std::size_t rows = dom.rows(), cols = dom.cols();
 
     // each used array's strides over the domain
@@ -352,7 +357,12 @@ template <class Active, bool Mean, class R, class E, class... B>
                 }
             });
             run_kernel<Inner, T, Used, Numbers>(le, ptr.data(), num.data(), L, scale, vals, outs.data());
-            st.value.add(pairwise_sum(vals, std::int64_t(L)));
+            if constexpr (Map) {
+                T* out = map_out + i * map_cols + j0;
+                for (std::size_t k = 0; k < L; ++k) out[k] = vals[k];
+            } else {
+                st.value.add(pairwise_sum(vals, std::int64_t(L)));
+            }
             // each gradient to its sink; a product's adjoints contracted into its matrix and vector
             each(std::make_index_sequence<ni>{}, [&](auto a) {
                 constexpr auto N = name_at<a(), Inner>::value;

@@ -101,12 +101,12 @@ template <class B>
 struct holds_array : std::false_type {};
 template <fixed_string N, class V>
 struct holds_array<binding<N, V>> : std::bool_constant<array_value<V>> {};
-/// Arrays are bound to variables of a reduction (sum or mean, <etgrad/array.hpp>), not of a
-/// scalar expression.
+/// A gradient with arrays bound is that of a reduction (sum or mean, <etgrad/array.hpp>), not of
+/// an unreduced expression.
 template <class... B>
 constexpr void check_no_arrays() {
     static_assert(!(holds_array<B>::value || ...),
-                  "etgrad: a variable is bound to an array: differentiate or evaluate a reduction of the "
+                  "etgrad: a variable is bound to an array: differentiate a reduction of the "
                   "expression, value_and_grad(sum(f), ...) or value_and_grad(mean(f), ...) "
                   "(#include <etgrad/array.hpp>)");
 }

@@ -116,15 +116,15 @@ struct invalid_call {
 
 }  // namespace detail
 
-/// The value of f at the bindings: `f(x = 3.0)`, equivalently `evaluate(f, x = 3.0)`.
+/// The value of f at the bindings: `f(x = 3.0)`, equivalently `evaluate(f, x = 3.0)`; at arrays
+/// (<etgrad/array.hpp>) the array of its values, element by element.
 template <expression F, class... B>
 constexpr auto evaluate(const F& f, const B&... b) {
-    if constexpr ((detail::holds_array<B>::value || ...)) {
-        detail::check_no_arrays<B...>();
-        return detail::invalid_call{};
-    } else if constexpr (!detail::bindings_valid<F, B...>()) {
+    if constexpr (!detail::bindings_valid<F, B...>()) {
         detail::check_bindings<F, B...>();
         return detail::invalid_call{};
+    } else if constexpr ((detail::holds_array<B>::value || ...)) {
+        return detail::array_evaluate<typename detail::array_tag_for<F>::type>::call(f, b...);  // <etgrad/array.hpp>
     } else if constexpr ((tensor_like<typename B::value_type> || ...)) {
         return detail::tensor_evaluate<typename detail::tape_tag_for<F>::type>::call(f, b...);  // one tape node (tape.hpp)
     } else {
