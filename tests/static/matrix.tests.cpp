@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <limits>
 #include <random>
+#include <thread>
 #include <vector>
 
 #include <etgrad/array.hpp>
@@ -194,6 +195,19 @@ TEST_CASE("shapes that do not fit throw shape_error naming both, before any work
     auto wrong = as_matrix(buffer, 4, 3);
     CHECK_THROWS_WITH(value_and_grad(sum(X), into(X, wrong), X = as_matrix(m, 3, 4)),
                       etgrad_test::contains("the gradient buffer for X is [4, 3], its array [3, 4]"));
+    // a view may claim any shape: one whose count overflows, or broadcasts that do, are refused
+    const double one = 1.0;
+    const auto huge = as_matrix(&one, std::size_t(1) << 40, std::size_t(1) << 40, 0, 0);
+    CHECK_THROWS_WITH(value_and_grad(sum(X), X = huge), etgrad_test::contains("their number overflows"));
+    const auto column = as_matrix(&one, std::size_t(1) << 40, 1, 0, 0), row = as_matrix(&one, 1, std::size_t(1) << 40, 0, 0);
+    CHECK_THROWS_WITH(value_and_grad(sum(X * y), X = column, y = row),
+                      etgrad_test::contains("broadcast to more elements than a size_t counts"));
+    // a buffer that does not fit is reported before any is written
+    std::vector<double> untouched(4, 7.0), short_buffer(2);
+    CHECK_THROWS_AS(value_and_grad(sum(X), wrt(X, w), into(w, untouched, X, short_buffer), X = as_matrix(m, 3, 4),
+                                   w = four),
+                    shape_error);
+    CHECK(untouched == std::vector<double>(4, 7.0));
     // empty matrices: the mean of none is NaN, as torch.mean
     const std::vector<double> none;
     const auto e = value_and_grad(mean(X * b), X = as_matrix(none, 0, 3), b = 1.0);
@@ -260,6 +274,14 @@ TEST_CASE("threads: the same result on every run for a thread count, within 1e-1
     for (std::size_t j = 0; j < d; ++j) CHECK_THAT(two.grad[w][j], WithinRel(one.grad[w][j], 1e-12));
     CHECK_THAT(s2.value, WithinRel(s1.value, 1e-12));
     CHECK(s2.grad[x] == s1.grad[x]);  // elementwise gradients do not depend on the split
+    // callers on several threads at once, each splitting its pass in two
+    set_num_threads(2);
+    std::vector<double> values(4);
+    std::vector<std::thread> callers;
+    for (std::size_t t = 0; t < 4; ++t) callers.emplace_back([&, t] { values[t] = run().value; });
+    for (auto& c : callers) c.join();
+    set_num_threads(1);
+    for (double v : values) CHECK(v == two.value);
     set_num_threads(0);
     CHECK(get_num_threads() == 1);
 }

@@ -243,10 +243,12 @@ template <class Active, bool Mean, bool Map = false, class R, class E, class... 
             } else if constexpr (U::as_matrix + U::as_vector > 0) {
                 s.kind = U::as_matrix == 1 && U::as_vector == 0 ? sink<T>::direct : sink<T>::accumulate;
             } else {
-                zero_sink(s);
+                s.kind = sink<T>::none;  // zeroed below, once every buffer has been checked
             }
         }
     });
+    for (std::size_t I = 0; I < na; ++I)
+        if (sinks[I].kind == sink<T>::none && sinks[I].dest) zero_sink(sinks[I]);
 
     // rows contiguous in every array and gradient: one long row
     if (rows > 1) {

@@ -76,7 +76,11 @@ template <class V>
 array_access<element_t<V>> access_of(const V& v) {
     if constexpr (matrix_value<V>) {
         const auto [rs, cs] = matrix_strides(v);
-        return {v.data(), {2, {std::size_t(v.rows()), std::size_t(v.cols())}}, rs, cs};
+        const std::size_t rows = std::size_t(v.rows()), cols = std::size_t(v.cols());
+        if (cols != 0 && rows > std::size_t(-1) / cols)  // a view can claim any shape: its count must exist
+            throw shape_error("a matrix of " + std::to_string(rows) + " x " + std::to_string(cols) +
+                              " elements: their number overflows");
+        return {v.data(), {2, {rows, cols}}, rs, cs};
     } else {
         return {v.data(), {1, {std::size_t(v.size()), 1}}, 0, vector_stride(v)};
     }
@@ -95,6 +99,9 @@ array_shape broadcast(const array_shape& a, const array_shape& b, const char* wh
                               " and " + b_name() + " is " + to_string(b));
         r.dims[rank - 1 - k] = da == 1 ? db : da;
     }
+    if (rank == 2 && r.dims[1] != 0 && r.dims[0] > std::size_t(-1) / r.dims[1])
+        throw shape_error(std::string(what) + ": " + a_name() + " " + to_string(a) + " and " + b_name() + " " +
+                          to_string(b) + " broadcast to more elements than a size_t counts");
     return r;
 }
 
