@@ -20,7 +20,8 @@ constexpr auto b = var<"b">;
 constexpr auto y = var<"y">;
 }  // namespace
 
-TEST_CASE("Eigen matrices and vectors bind as matrices and vectors, in their own storage order", "[static][array][eigen]") {
+TEST_CASE("Eigen matrices and vectors bind as matrices and vectors, in their own storage order",
+          "[static][array][eigen]") {
     const Eigen::Index N = 50, d = 4;
     Eigen::MatrixXd A = Eigen::MatrixXd::Random(N, d);  // column-major
     Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> R = A;

@@ -37,7 +37,8 @@ struct logreg {
     std::size_t N, d;
     std::vector<double> X, y, w;
     double b = 0.1;
-    logreg(std::size_t n, std::size_t dim) : N(n), d(dim), X(random_values(n * dim, 3, -1, 1)), y(n), w(random_values(dim, 4, -0.5, 0.5)) {
+    logreg(std::size_t n, std::size_t dim)
+        : N(n), d(dim), X(random_values(n * dim, 3, -1, 1)), y(n), w(random_values(dim, 4, -0.5, 0.5)) {
         for (std::size_t i = 0; i < N; ++i) y[i] = std::sin(double(i)) > 0 ? 1.0 : 0.0;
     }
     // the hand-written loss and gradients
@@ -114,8 +115,8 @@ TEST_CASE("matmul's gradient with respect to the matrix is a w^T, row by row", "
     CHECK(s.grad[X].data() == gx.data());
     std::vector<double> wide(D.N * 2 * D.d, -7.0);
     auto view = as_matrix(wide.data(), D.N, D.d, std::ptrdiff_t(2 * D.d));
-    (void)value_and_grad(mean(bce_with_logits(matmul(X, w) + b, y)), wrt(X), into(X, view), X = as_matrix(D.X, D.N, D.d),
-                         y = D.y, w = D.w, b = D.b);
+    (void)value_and_grad(mean(bce_with_logits(matmul(X, w) + b, y)), wrt(X), into(X, view),
+                         X = as_matrix(D.X, D.N, D.d), y = D.y, w = D.w, b = D.b);
     for (std::size_t i = 0; i < D.N; ++i)
         for (std::size_t j = 0; j < D.d; ++j) {
             CHECK(wide[i * 2 * D.d + j] == r.grad[X](i, j));
@@ -169,7 +170,8 @@ TEST_CASE("strided and transposed views read the right elements", "[static][arra
     const auto t = as_matrix(m.data(), d, N, 1, std::ptrdiff_t(d));
     const auto r = value_and_grad(sum(X * X * X), X = t);
     for (std::size_t i = 0; i < d; ++i)
-        for (std::size_t j = 0; j < N; ++j) CHECK_THAT(r.grad[X](i, j), WithinRel(3 * m[j * d + i] * m[j * d + i], 1e-15));
+        for (std::size_t j = 0; j < N; ++j)
+            CHECK_THAT(r.grad[X](i, j), WithinRel(3 * m[j * d + i] * m[j * d + i], 1e-15));
     // every other column
     const auto half = as_matrix(m.data(), N, (d + 1) / 2, std::ptrdiff_t(d), 2);
     const auto s = value_and_grad(sum(X), X = half);
@@ -199,7 +201,8 @@ TEST_CASE("shapes that do not fit throw shape_error naming both, before any work
     const double one = 1.0;
     const auto huge = as_matrix(&one, std::size_t(1) << 40, std::size_t(1) << 40, 0, 0);
     CHECK_THROWS_WITH(value_and_grad(sum(X), X = huge), etgrad_test::contains("their number overflows"));
-    const auto column = as_matrix(&one, std::size_t(1) << 40, 1, 0, 0), row = as_matrix(&one, 1, std::size_t(1) << 40, 0, 0);
+    const auto column = as_matrix(&one, std::size_t(1) << 40, 1, 0, 0);
+    const auto row = as_matrix(&one, 1, std::size_t(1) << 40, 0, 0);
     CHECK_THROWS_WITH(value_and_grad(sum(X * y), X = column, y = row),
                       etgrad_test::contains("broadcast to more elements than a size_t counts"));
     // a buffer that does not fit is reported before any is written
@@ -235,8 +238,10 @@ void check_against_scalar(const F& f, const std::vector<T>& xs, const std::vecto
 TEST_CASE("every op on SIMD packs gives the scalar engine's gradient, kinks and ties as PyTorch",
           "[static][array][simd]") {
     // kinks, ties and bounds on purpose (0, equal operands, the clamp's bounds), and a NaN
-    std::vector<double> xs = {0.0, -0.0, 1.0, -1.0, 0.5, 0.5, 2.0, -2.0, 0.25, 3.0, -0.75, 1.5, 0.1, -3.0, 0.0, 0.5, 1.0};
-    std::vector<double> ys = {0.0, 1.0, 1.0, -1.0, 0.5, -0.5, 2.0, 1.0, 0.25, 2.0, 0.75, -1.5, 0.3, 3.0, -1.0, 1.0, 1.0};
+    std::vector<double> xs = {0.0, -0.0, 1.0, -1.0, 0.5, 0.5, 2.0, -2.0, 0.25, 3.0, -0.75, 1.5, 0.1, -3.0, 0.0, 0.5,
+                              1.0};
+    std::vector<double> ys = {0.0, 1.0, 1.0, -1.0, 0.5, -0.5, 2.0, 1.0, 0.25, 2.0, 0.75, -1.5, 0.3, 3.0, -1.0, 1.0,
+                              1.0};
     xs.push_back(std::numeric_limits<double>::quiet_NaN());
     ys.push_back(0.5);
     check_against_scalar(relu(x) + abs(y) + max(x, y) + min(x, y) + clamp(x, -0.5, y), xs, ys, 0);

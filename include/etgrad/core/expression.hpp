@@ -215,7 +215,8 @@ template <class Tag = array_tag>
 struct array_evaluate {
     template <class F, class... B>
     static constexpr auto call(const F&, const B&...) {
-        static_assert(always_false<F, B...>, "etgrad: an expression evaluated at arrays needs #include <etgrad/array.hpp>");
+        static_assert(always_false<F, B...>,
+                      "etgrad: an expression evaluated at arrays needs #include <etgrad/array.hpp>");
     }
 };
 }  // namespace detail

@@ -43,7 +43,8 @@ struct first_pack<T, Ts...> {
 template <class... T>
 struct real_type {
     using pack = typename first_pack<T...>::type;
-    using common = typename std::conditional_t<std::is_void_v<pack>, std::common_type<T...>, std::type_identity<pack>>::type;
+    using common =
+        typename std::conditional_t<std::is_void_v<pack>, std::common_type<T...>, std::type_identity<pack>>::type;
     using type = std::conditional_t<std::is_integral_v<common>, double, common>;
 };
 template <>

@@ -121,7 +121,8 @@ T dot_contiguous(const T* x, const T* w, std::size_t n) noexcept {
     T s = 0;
     if (n >= P::size) {
         P acc(T(0));
-        for (; j + P::size <= n; j += P::size) acc = xsimd::fma(P::load_unaligned(x + j), P::load_unaligned(w + j), acc);
+        for (; j + P::size <= n; j += P::size)
+            acc = xsimd::fma(P::load_unaligned(x + j), P::load_unaligned(w + j), acc);
         s = sum_lanes(acc);
     }
     for (; j < n; ++j) s += x[j] * w[j];

@@ -5,6 +5,7 @@
 
 #include <etgrad/core/expression.hpp>
 #include <etgrad/core/op.hpp>
+#include <etgrad/ops/arithmetic.hpp>
 
 namespace etgrad {
 
@@ -15,12 +16,9 @@ struct matmul_op {
     static constexpr char name[] = "matmul";
     static constexpr char grad_fn[] = "MvBackward0";
     template <class A, class B>
-    static constexpr auto value(A a, B b) { return a * b; }
+    static constexpr auto value(A a, B b) { return mul_op::value(a, b); }
     template <std::size_t I, class Y, class A, class B>
-    static constexpr auto partial(const Y&, const A& a, const B& b) {
-        if constexpr (I == 0) return b;
-        else return a;
-    }
+    static constexpr auto partial(const Y& y, const A& a, const B& b) { return mul_op::partial<I>(y, a, b); }
     /// Row x (n numbers, stride xs) dotted with w (stride ws).
     template <class T>
     static T dot(const T* x, std::ptrdiff_t xs, const T* w, std::ptrdiff_t ws, std::size_t n) noexcept {

@@ -93,7 +93,8 @@ constexpr auto into(variable<N>, A& buffer, Rest&... rest) {
     const auto head = [&] {
         if constexpr (detail::matrix_value<A>) {
             const auto [rs, cs] = detail::matrix_strides(buffer);
-            return grad_into<N, matrix_view<T>>{{buffer.data(), std::size_t(buffer.rows()), std::size_t(buffer.cols()), rs, cs}};
+            return grad_into<N, matrix_view<T>>{
+                {buffer.data(), std::size_t(buffer.rows()), std::size_t(buffer.cols()), rs, cs}};
         } else {
             return grad_into<N, array_view<T>>{{buffer.data(), std::size_t(buffer.size())}};
         }
@@ -140,7 +141,8 @@ inline constexpr bool has_into = count_name<Name, O::name...> > 0;
 
 /// The gradient of a variable bound to V: a number, a std::vector, an etgrad::matrix.
 template <class T, class V>
-using gradient_of = std::conditional_t<matrix_value<V>, matrix<T>, std::conditional_t<array_value<V>, std::vector<T>, T>>;
+using gradient_of =
+    std::conditional_t<matrix_value<V>, matrix<T>, std::conditional_t<array_value<V>, std::vector<T>, T>>;
 /// The caller's buffer of into(Name, buffer) among O... (its view type).
 template <fixed_string Name, class... O>
 using into_view_t = decltype(boost::hana::at_c<index_of_name<Name, O::name...>>(

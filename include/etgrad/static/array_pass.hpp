@@ -80,7 +80,8 @@ inline constexpr bool plain_vectors =
 
 /// Whether short_pass may serve the call (its conditions known at compile time).
 template <class Active, class T, class E, class... B>
-inline constexpr bool short_path_applies = plain_vectors<T, E, Active, B...> && all_in<Active, typename vars_of<E>::type>::value;
+inline constexpr bool short_path_applies =
+    plain_vectors<T, E, Active, B...> && all_in<Active, typename vars_of<E>::type>::value;
 
 /// The short path: every array a contiguous vector of the same length n <= run_length. One run,
 /// its sums pairwise, nothing allocated but the engine's own gradient vectors. False (and
@@ -195,8 +196,10 @@ template <class Active, bool Mean, bool Map = false, class R, class E, class... 
         }
         if (shape.rank > 0) {
             const int before = dom.rank;
-            dom = broadcast(dom, shape, what, [&] { return dom_slot == nu ? std::string("a number") : slot_name<Used, Products>(dom_slot); },
-                            [&] { return slot_name<Used, Products>(S()); });
+            auto before_name = [&] {
+                return dom_slot == nu ? std::string("a number") : slot_name<Used, Products>(dom_slot);
+            };
+            dom = broadcast(dom, shape, what, before_name, [&] { return slot_name<Used, Products>(S()); });
             if (shape.rank >= before) dom_slot = S();
         }
     });
@@ -399,7 +402,8 @@ template <class Active, bool Mean, bool Map = false, class R, class E, class... 
                                     continue;
                                 }
                             }
-                            for (std::size_t j = 0; j < d; ++j) row_sum[j] += g[k] * T(xr[std::ptrdiff_t(j) * xa.col_stride]);
+                            for (std::size_t j = 0; j < d; ++j)
+                                row_sum[j] += g[k] * T(xr[std::ptrdiff_t(j) * xa.col_stride]);
                         }
                         T* buf = st.buffers[in_list<PS::w, Active>::index].data();
                         for (std::size_t j = 0; j < d; ++j) buf[j] += row_sum[j];

@@ -134,7 +134,8 @@ struct run_env<V, T, name_list<N...>, std::integer_sequence<bool, IsNumber...>> 
 /// Evaluates the sweep over one run of L elements: values into vals, each active variable's
 /// gradient (times scale) into outs.
 template <class Active, class T, class Names, class Numbers, class F>
-[[gnu::always_inline]] inline void run_kernel(const F& f, const T* const* p, const T* c, std::size_t L, T scale, T* vals, T* const* outs) {
+[[gnu::always_inline]] inline void run_kernel(const F& f, const T* const* p, const T* c, std::size_t L, T scale,
+                                              T* vals, T* const* outs) {
     constexpr std::size_t na = Active::size;
     std::size_t k = 0;
     using P = typename pack_for<T>::type;

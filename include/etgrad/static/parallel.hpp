@@ -22,7 +22,9 @@ inline int& thread_setting() noexcept {
 
 /// How many threads the array engine may use (1, the default, runs on the calling thread).
 /// Results are the same for the same count on every run. n < 1 means 1.
-inline void set_num_threads(int n) noexcept { __atomic_store_n(&detail::thread_setting(), n < 1 ? 1 : n, __ATOMIC_RELAXED); }
+inline void set_num_threads(int n) noexcept {
+    __atomic_store_n(&detail::thread_setting(), n < 1 ? 1 : n, __ATOMIC_RELAXED);
+}
 /// The count set_num_threads set.
 inline int get_num_threads() noexcept { return __atomic_load_n(&detail::thread_setting(), __ATOMIC_RELAXED); }
 
@@ -67,7 +69,8 @@ void run_parts(std::size_t parts, F&& f) {
     using job = part_job<std::remove_reference_t<F>>;
     std::vector<job> jobs(parts);
     for (std::size_t p = 0; p < parts; ++p) jobs[p].f = &f, jobs[p].part = p;
-    for (std::size_t p = 1; p < parts; ++p) jobs[p].started = pthread_create(&jobs[p].thread, nullptr, &job::run, &jobs[p]) == 0;
+    for (std::size_t p = 1; p < parts; ++p)
+        jobs[p].started = pthread_create(&jobs[p].thread, nullptr, &job::run, &jobs[p]) == 0;
     job::run(&jobs[0]);
     for (std::size_t p = 1; p < parts; ++p) {
         if (jobs[p].started) pthread_join(jobs[p].thread, nullptr);
