@@ -1,5 +1,5 @@
-// The SIMD packs of the array engine: etgrad's own exp for packs of doubles against std::exp in
-// ulps over the whole range (and its limits), and the select of op rules on packs.
+// The SIMD packs of the array engine: etgrad's own exp and log1p for packs of doubles against the
+// exact values in ulps over their ranges (and their limits), and the select of op rules on packs.
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -51,6 +51,30 @@ TEST_CASE("exp on packs of doubles is within 4 ulp of std::exp over its whole ra
     CHECK(std::isnan(out[0]));
     apply_exp(0.0).store_aligned(out);
     CHECK(out[0] == 1.0);
+}
+
+TEST_CASE("log1p on packs of doubles is within 1 ulp of the exact value, with its limits", "[math][simd]") {
+    std::mt19937_64 gen(11);
+    std::uniform_real_distribution<double> unit(0.0, 1.0), exponent(-300.0, 300.0);
+    double worst = 0;
+    for (int i = 0; i < 200000; ++i) {
+        const double v = i % 3 == 0 ? unit(gen) : i % 3 == 1 ? std::exp(exponent(gen)) : -0.999999 * unit(gen);
+        alignas(64) double out[P::size];
+        etgrad::detail::log1p_pack(P(v)).store_aligned(out);
+        worst = std::fmax(worst, ulps(out[0], double(std::log1p(static_cast<long double>(v)))));
+    }
+    CHECK(worst <= 1.0);
+    alignas(64) double out[P::size];
+    auto at = [&](double v) {
+        etgrad::detail::log1p_pack(P(v)).store_aligned(out);
+        return out[0];
+    };
+    CHECK(at(-1.0) == -HUGE_VAL);
+    CHECK(std::isnan(at(-2.0)));
+    CHECK(std::isnan(at(std::numeric_limits<double>::quiet_NaN())));
+    CHECK(at(HUGE_VAL) == HUGE_VAL);
+    CHECK(at(1e-300) == 1e-300);
+    CHECK((at(-0.0) == 0.0 && std::signbit(at(-0.0))));
 }
 
 TEST_CASE("select on packs picks lane by lane; on numbers it is the conditional", "[math][simd]") {
