@@ -2,7 +2,8 @@
 /// one generic function f(a, b, c): called with variables it is a static expression, called
 /// with Tensors it records op by op on the tape. At each point the engines must agree:
 ///   static value_and_grad (double)  ==  tape op by op  ==  tape static statement  (1e-12, or
-///   1e-14 of the gradient's size where terms cancel)
+///   1e-14 of the gradient's size where terms cancel)  ==  the array engine over all points at
+///   once, on SIMD packs (1e-9: its exp and log1p differ from glibc's by a few ulp)
 ///   == symbolic d() evaluated (1e-9, where the values are finite)
 ///   == central finite differences in long double (1e-6, where the function is smooth there)
 ///   and the static gradient in float == in double (2e-3, where float computes the value well).
@@ -117,9 +118,19 @@ void check_case(int id, const char* text, F f, result& res) {
     const auto e = f(A, B, C);
     reporter rep{id, text, res};
     const auto df = d(e, A, B, C);
-    for (const point& p : points_for(std::uint64_t(id) + 1, 12)) {
+    const std::vector<point> points = points_for(std::uint64_t(id) + 1, 12);
+    // the array engine: every point at once, as arrays (SIMD packs, then one by one)
+    std::vector<double> as, bs, cs;
+    for (const point& p : points) as.push_back(p.a), bs.push_back(p.b), cs.push_back(p.c);
+    const auto arrays = value_and_grad(sum(e), A = as, B = bs, C = cs);
+    std::size_t index = 0;
+    double total = 0, magnitude = 0;
+    for (const point& p : points) {
+        const std::size_t i = index++;
         const auto r = value_and_grad(e, A = p.a, B = p.b, C = p.c);
         const double g[3] = {r.grad[A], r.grad[B], r.grad[C]};
+        total += r.value;
+        magnitude += std::fabs(r.value);
         // the tape, op by op
         Tensor ta = tensor(p.a, requires_grad), tb = tensor(p.b, requires_grad), tc = tensor(p.c, requires_grad);
         Tensor out = f(ta, tb, tc);
@@ -147,6 +158,10 @@ void check_case(int id, const char* text, F f, result& res) {
         // differ by rounding of the terms, so the absolute floor scales with the gradient.
         const double scale = std::fmax(1.0, std::fmax(std::fabs(g[0]), std::fmax(std::fabs(g[1]), std::fabs(g[2]))));
         const double floor = std::isfinite(scale) ? 1e-14 * scale : 1e-300;
+        // the packs' exp and log1p are within a few ulp of glibc's, not equal to them
+        const double ag[3] = {arrays.grad[A][i], arrays.grad[B][i], arrays.grad[C][i]};
+        static const char* const array_names[3] = {"array engine d/da", "array engine d/db", "array engine d/dc"};
+        for (int k = 0; k < 3; ++k) rep.check(agree(ag[k], g[k], 1e-9, 1e-9 * scale), array_names[k], p, ag[k], g[k]);
         for (int k = 0; k < 3; ++k) {
             rep.check(agree(tg[k], g[k], 1e-12, floor), tape_names[k], p, tg[k], g[k]);
             rep.check(agree(sg[k], g[k], 1e-12, floor), stmt_names[k], p, sg[k], g[k]);
@@ -164,6 +179,7 @@ void check_case(int id, const char* text, F f, result& res) {
                 rep.check(agree(double(gf[k]), g[k], 2e-3, 2e-3), float_names[k], p, double(gf[k]), g[k]);
         }
     }
+    rep.check(agree(arrays.value, total, 1e-9, 1e-12 * magnitude), "array engine sum", points[0], arrays.value, total);
 }
 
 inline int report(const result& r) {
