@@ -90,53 +90,40 @@ P lanewise(F f, const P& x, const P& y = P(0)) noexcept {
 
 /// The functions op rules call on packs. exp and log1p of doubles are etgrad's own (above); the
 /// others are xsimd's, checked against glibc in ulps and at special values (0, -0, infinities,
-/// NaN, subnormals, overflow), except where xsimd 8.1 was found wrong: erf (NaN past 1e308, 68 ulp
-/// near 0.5), pow (pow(0, -1.25) = 0, pow(0, 0) = 0, pow(1, NaN) = NaN, ...) and atan2 run lane by
-/// lane on the scalar functions; log of a subnormal and float exp and expm1 near overflow are
-/// rescaled or taken lane by lane.
+/// NaN, subnormals, overflow). Where xsimd 8.1 was found wrong, the scalar function runs lane by
+/// lane: erf (NaN past 1e308, 68 ulp near 0.5), pow (pow(0, -1.25) = 0, pow(0, 0) = 0,
+/// pow(1, NaN) = NaN, ...) and atan2. xsimd's range reductions convert to integers, which is
+/// undefined for NaN, infinities and huge values: a pack holding any lane outside a function's
+/// safe range (NaN included) is computed lane by lane too; log of a subnormal is rescaled.
 template <class T, class A>
 struct pack_math<xsimd::batch<T, A>> {
     using P = xsimd::batch<T, A>;
+    /// Whether every lane is a number with |x| <= limit (false for any NaN lane).
+    static bool within(const P& x, T limit) noexcept { return xsimd::all(xsimd::abs(x) <= P(limit)); }
     static P exp(const P& x) noexcept {
         if constexpr (std::is_same_v<T, double>) {
             return exp_pack(x);
         } else {
-            if (xsimd::any(xsimd::abs(x) > P(T(80)))) return lanewise([](T a, T) { return std::exp(a); }, x);
+            if (!within(x, T(80))) return lanewise([](T a, T) { return std::exp(a); }, x);
             return xsimd::exp(x);
         }
     }
-    static P expm1(const P& x) noexcept {
-        if constexpr (std::is_same_v<T, float>)
-            if (xsimd::any(xsimd::abs(x) > P(T(80)))) return lanewise([](T a, T) { return std::expm1(a); }, x);
-        return xsimd::expm1(x);
-    }
     static P log1p(const P& x) noexcept {
-        if constexpr (std::is_same_v<T, double>) return log1p_pack(x);
-        else return xsimd::log1p(x);
+        if constexpr (std::is_same_v<T, double>) {
+            return log1p_pack(x);
+        } else {
+            if (!within(x, std::numeric_limits<T>::max())) return lanewise([](T a, T) { return std::log1p(a); }, x);
+            return xsimd::log1p(x);
+        }
     }
     static P log(const P& x) noexcept {  // a subnormal x: log(x 2^k) - k log 2
+        if (!within(x, std::numeric_limits<T>::max())) return lanewise([](T a, T) { return std::log(a); }, x);
         constexpr int k = std::numeric_limits<T>::digits + 1;
         const auto tiny = (x < P(std::numeric_limits<T>::min())) && (x > P(T(0)));
         const P scaled = xsimd::select(tiny, x * P(std::ldexp(T(1), k)), x);
         return xsimd::log(scaled) - xsimd::select(tiny, P(T(k) * T(0.693147180559945309417232121458176568L)), P(T(0)));
     }
     static P erf(const P& x) noexcept { return lanewise([](T a, T) { return std::erf(a); }, x); }
-#define ETGRAD_PACK_UNARY(fn) \
-    static P fn(const P& x) noexcept { return xsimd::fn(x); }
-    ETGRAD_PACK_UNARY(sqrt)
-    ETGRAD_PACK_UNARY(sin)
-    ETGRAD_PACK_UNARY(cos)
-    ETGRAD_PACK_UNARY(tan)
-    ETGRAD_PACK_UNARY(tanh)
-    ETGRAD_PACK_UNARY(asin)
-    ETGRAD_PACK_UNARY(acos)
-    ETGRAD_PACK_UNARY(atan)
-    ETGRAD_PACK_UNARY(sinh)
-    ETGRAD_PACK_UNARY(cosh)
-    ETGRAD_PACK_UNARY(asinh)
-    ETGRAD_PACK_UNARY(acosh)
-    ETGRAD_PACK_UNARY(atanh)
-#undef ETGRAD_PACK_UNARY
     static P atan2(const P& y, const P& x) noexcept {
         return lanewise([](T a, T b) { return std::atan2(a, b); }, y, x);
     }
@@ -147,6 +134,27 @@ struct pack_math<xsimd::batch<T, A>> {
     static P select(const C& c, const P& a, const P& b) noexcept {
         return xsimd::select(c, a, b);
     }
+// xsimd's fn where every lane is within limit, else the scalar fn lane by lane
+#define ETGRAD_PACK_UNARY(fn, limit)                                                          \
+    static P fn(const P& x) noexcept {                                                        \
+        if (!within(x, limit)) return lanewise([](T a, T) { return std::fn(a); }, x);        \
+        return xsimd::fn(x);                                                                  \
+    }
+    ETGRAD_PACK_UNARY(sqrt, std::numeric_limits<T>::max())
+    ETGRAD_PACK_UNARY(sin, T(1e4))
+    ETGRAD_PACK_UNARY(cos, T(1e4))
+    ETGRAD_PACK_UNARY(tan, T(1e4))
+    ETGRAD_PACK_UNARY(tanh, T(80))
+    ETGRAD_PACK_UNARY(expm1, T(80))
+    ETGRAD_PACK_UNARY(asin, T(1))
+    ETGRAD_PACK_UNARY(acos, T(1))
+    ETGRAD_PACK_UNARY(atan, std::numeric_limits<T>::max())
+    ETGRAD_PACK_UNARY(sinh, T(80))
+    ETGRAD_PACK_UNARY(cosh, T(80))
+    ETGRAD_PACK_UNARY(asinh, std::numeric_limits<T>::max())
+    ETGRAD_PACK_UNARY(acosh, std::numeric_limits<T>::max())
+    ETGRAD_PACK_UNARY(atanh, T(1))
+#undef ETGRAD_PACK_UNARY
 };
 
 /// The pack of T the array engine computes in (void where T has no pack: long double).

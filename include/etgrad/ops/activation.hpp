@@ -71,7 +71,7 @@ struct softplus_op {
         return math::select(x > R(0), x + t, t);
     }
     template <std::size_t I, class Y, class A>
-    static constexpr auto partial(const Y&, const A& a) { return sigmoid(a); }
+    static constexpr auto partial(const Y&, const A& a) { return etgrad::sigmoid(a); }
 };
 /// log(1 + e^a), computed without overflow (PyTorch's softplus with beta = 1; PyTorch returns
 /// a itself past a > 20, where the two differ by less than 2e-9).
@@ -94,8 +94,8 @@ struct gelu_op {
     // Phi(a) + a phi(a): Phi(a) = (1 + erf(a / sqrt 2)) / 2, phi(a) = e^{-a^2/2} / sqrt(2 pi)
     template <std::size_t I, class Y, class A>
     static constexpr auto partial(const Y&, const A& a) {
-        const auto phi = exp(math::num<-1, 2>(a) * (a * a)) * math::constant_like(0.398942280401432677939946059934381868L, a);
-        return math::num<1, 2>(a) * (math::num<1>(a) + erf(a * math::constant_like(0.707106781186547524400844362104849039L, a))) +
+        const auto phi = etgrad::exp(math::num<-1, 2>(a) * (a * a)) * math::constant_like(0.398942280401432677939946059934381868L, a);
+        return math::num<1, 2>(a) * (math::num<1>(a) + etgrad::erf(a * math::constant_like(0.707106781186547524400844362104849039L, a))) +
                a * phi;
     }
 };

@@ -115,7 +115,7 @@ struct pow_op {
             using R = decltype(value(a, b));
             return math::select((a == A(0)) && (b >= B(0)), R(0), R(y * math::log(a)));
         } else {
-            return y * log(a);
+            return y * etgrad::log(a);
         }
     }
 };

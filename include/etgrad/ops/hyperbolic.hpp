@@ -34,7 +34,7 @@ struct cosh_op {
     template <class A>
     static constexpr auto value(A a) { return math::cosh(a); }
     template <std::size_t I, class Y, class A>
-    static constexpr auto partial(const Y&, const A& a) { return sinh(a); }
+    static constexpr auto partial(const Y&, const A& a) { return etgrad::sinh(a); }
 };
 template <class A>
     requires operand<A>
@@ -61,7 +61,7 @@ struct asinh_op {
     // 1/sqrt(a^2 + 1) as 1/cosh(asinh(a)): a*a would overflow past 1e154 (and the partial
     // become 0 where it is 1/|a|)
     template <std::size_t I, class Y, class A>
-    static constexpr auto partial(const Y& y, const A& a) { return math::num<1>(a) / cosh(y); }
+    static constexpr auto partial(const Y& y, const A& a) { return math::num<1>(a) / etgrad::cosh(y); }
 };
 template <class A>
     requires operand<A>
@@ -76,7 +76,7 @@ struct acosh_op {
     // partial become 0), and a - 1 is exact near 1
     template <std::size_t I, class Y, class A>
     static constexpr auto partial(const Y&, const A& a) {
-        return math::num<1>(a) / (sqrt(a - math::num<1>(a)) * sqrt(a + math::num<1>(a)));
+        return math::num<1>(a) / (etgrad::sqrt(a - math::num<1>(a)) * etgrad::sqrt(a + math::num<1>(a)));
     }
 };
 template <class A>

@@ -34,10 +34,10 @@ struct bce_op {
     // dL/dp = (pc - y) / (pc (1 - pc)) inside the clamp, 0 outside;  dL/dy = log(1 - pc) - log(pc)
     template <std::size_t I, class Yv, class P, class Y>
     static constexpr auto partial(const Yv&, const P& p, const Y& y) {
-        auto pc = clamp(p, lo(p), hi(p));
+        auto pc = etgrad::clamp(p, lo(p), hi(p));
         if constexpr (I == 0)
             return detail::where_in_interval(p, lo(p), hi(p), (pc - y) / (pc * (math::num<1>(p) - pc)));
-        else return log(math::num<1>(p) - pc) - log(pc);
+        else return etgrad::log(math::num<1>(p) - pc) - etgrad::log(pc);
     }
 };
 /// Binary cross-entropy of a probability p against a target y, with p clamped to
@@ -59,7 +59,7 @@ struct bce_with_logits_op {
     }
     template <std::size_t I, class Yv, class Z, class Y>
     static constexpr auto partial(const Yv&, const Z& z, const Y& y) {
-        if constexpr (I == 0) return sigmoid(z) - y;
+        if constexpr (I == 0) return etgrad::sigmoid(z) - y;
         else return -z;
     }
 };

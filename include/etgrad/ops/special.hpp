@@ -18,7 +18,7 @@ struct erf_op {
     static constexpr auto value(A a) { return math::erf(a); }
     template <std::size_t I, class Y, class A>
     static constexpr auto partial(const Y&, const A& a) {  // 2/sqrt(pi) e^{-a^2}
-        return math::constant_like(1.12837916709551257389615890312154517L, a) * exp(-(a * a));
+        return math::constant_like(1.12837916709551257389615890312154517L, a) * etgrad::exp(-(a * a));
     }
 };
 /// The error function 2/sqrt(pi) integral_0^a e^{-t^2} dt.

@@ -34,7 +34,7 @@ struct cos_op {
     template <class A>
     static constexpr auto value(A a) { return math::cos(a); }
     template <std::size_t I, class Y, class A>
-    static constexpr auto partial(const Y&, const A& a) { return -sin(a); }
+    static constexpr auto partial(const Y&, const A& a) { return -etgrad::sin(a); }
 };
 template <class A>
     requires operand<A>
@@ -60,7 +60,7 @@ struct asin_op {
     template <class A>
     static constexpr auto value(A a) { return math::asin(a); }
     template <std::size_t I, class Y, class A>
-    static constexpr auto partial(const Y&, const A& a) { return math::num<1>(a) / sqrt(math::num<1>(a) - a * a); }
+    static constexpr auto partial(const Y&, const A& a) { return math::num<1>(a) / etgrad::sqrt(math::num<1>(a) - a * a); }
 };
 template <class A>
     requires operand<A>
@@ -73,7 +73,7 @@ struct acos_op {
     template <class A>
     static constexpr auto value(A a) { return math::acos(a); }
     template <std::size_t I, class Y, class A>
-    static constexpr auto partial(const Y&, const A& a) { return math::num<-1>(a) / sqrt(math::num<1>(a) - a * a); }
+    static constexpr auto partial(const Y&, const A& a) { return math::num<-1>(a) / etgrad::sqrt(math::num<1>(a) - a * a); }
 };
 template <class A>
     requires operand<A>
