@@ -71,7 +71,7 @@ inline constexpr std::size_t run_length = 256;
 
 /// Whether the bindings are numbers and vectors of T only, with no matmul in E: the case the
 /// short path serves (arrays of at most one run, all of one length).
-template <class T, class E, class Active, class... B>
+template <class T, class E, class... B>
 inline constexpr bool plain_vectors =
     std::is_same_v<typename lowered<E>::products, product_list<>> &&
     ((!matrix_value<typename B::value_type> &&
@@ -81,7 +81,7 @@ inline constexpr bool plain_vectors =
 /// Whether short_pass may serve the call (its conditions known at compile time).
 template <class Active, class T, class E, class... B>
 inline constexpr bool short_path_applies =
-    plain_vectors<T, E, Active, B...> && all_in<Active, typename vars_of<E>::type>::value;
+    plain_vectors<T, E, B...> && all_in<Active, typename vars_of<E>::type>::value;
 
 /// The short path: every array a contiguous vector of the same length n <= run_length. One run,
 /// its sums pairwise, nothing allocated but the engine's own gradient vectors. False (and
