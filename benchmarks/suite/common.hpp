@@ -280,6 +280,135 @@ void register_per_scalar(const std::string& variant, F3 f3, F4 f4) {
     }
 }
 
+// ---- W6: a 30 -> 16 (tanh) -> 1 MLP, full-batch SGD on 569 standardised samples ----
+/// The shape of scikit-learn's breast-cancer set (569 x 30), generated: features standardised
+/// per column, labels from a random linear teacher with noise.
+struct w6_data {
+    std::int64_t N = 569, d = 30, h = 16;
+    std::vector<double> X, y;  // X row-major N x d
+};
+/// The parameters: W1 (d x h, row-major), b1 (h), w2 (h), b2.
+struct w6_params {
+    std::vector<double> W1, b1, w2;
+    double b2 = 0;
+};
+inline constexpr double w6_lr = 0.5;
+inline constexpr int w6_check_steps = 50;
+inline w6_data make_w6() {
+    w6_data D;
+    D.X.resize(std::size_t(D.N * D.d));
+    D.y.resize(std::size_t(D.N));
+    std::uint64_t s = 987654321;
+    auto u = [&] {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        return double(s >> 11) / 9007199254740992.0;
+    };
+    auto normal = [&] { return u() + u() + u() + u() - 2.0; };
+    for (auto& v : D.X) v = normal();
+    for (std::int64_t j = 0; j < D.d; ++j) {  // standardise column j
+        double m = 0, v = 0;
+        for (std::int64_t i = 0; i < D.N; ++i) m += D.X[std::size_t(i * D.d + j)] / double(D.N);
+        for (std::int64_t i = 0; i < D.N; ++i) v += std::pow(D.X[std::size_t(i * D.d + j)] - m, 2) / double(D.N);
+        for (std::int64_t i = 0; i < D.N; ++i) D.X[std::size_t(i * D.d + j)] = (D.X[std::size_t(i * D.d + j)] - m) / std::sqrt(v);
+    }
+    std::vector<double> teacher(std::size_t(D.d));
+    for (auto& t : teacher) t = normal();
+    for (std::int64_t i = 0; i < D.N; ++i) {
+        double z = 0.3 * normal();
+        for (std::int64_t j = 0; j < D.d; ++j) z += D.X[std::size_t(i * D.d + j)] * teacher[std::size_t(j)] / 5;
+        D.y[std::size_t(i)] = z > 0 ? 1.0 : 0.0;
+    }
+    return D;
+}
+inline w6_params w6_init(const w6_data& D) {
+    w6_params P{std::vector<double>(std::size_t(D.d * D.h)), std::vector<double>(std::size_t(D.h), 0.0),
+                std::vector<double>(std::size_t(D.h)), 0.0};
+    std::uint64_t s = 424242;
+    auto u = [&] {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        return double(s >> 11) / 9007199254740992.0;
+    };
+    for (auto& v : P.W1) v = (2 * u() - 1) / std::sqrt(double(D.d));
+    for (auto& v : P.w2) v = (2 * u() - 1) / std::sqrt(double(D.h));
+    return P;
+}
+/// One hand-written SGD step (forward, backward, update) in plain loops; returns the loss.
+struct w6_hand_state {
+    std::vector<double> H, g, dW1, db1, dw2;
+    double step(const w6_data& D, w6_params& P) {
+        const std::int64_t N = D.N, d = D.d, h = D.h;
+        H.assign(std::size_t(N * h), 0.0);
+        g.resize(std::size_t(N));
+        dW1.assign(std::size_t(d * h), 0.0);
+        db1.assign(std::size_t(h), 0.0);
+        dw2.assign(std::size_t(h), 0.0);
+        double loss = 0, db2 = 0;
+        const double inv = 1.0 / double(N);
+        for (std::int64_t i = 0; i < N; ++i) {
+            double* Hi = &H[std::size_t(i * h)];
+            const double* Xi = &D.X[std::size_t(i * d)];
+            for (std::int64_t c = 0; c < h; ++c) Hi[c] = P.b1[std::size_t(c)];
+            for (std::int64_t k = 0; k < d; ++k)
+                for (std::int64_t c = 0; c < h; ++c) Hi[c] += Xi[k] * P.W1[std::size_t(k * h + c)];
+            double z = P.b2;
+            for (std::int64_t c = 0; c < h; ++c) {
+                Hi[c] = std::tanh(Hi[c]);
+                z += Hi[c] * P.w2[std::size_t(c)];
+            }
+            const double y = D.y[std::size_t(i)];
+            loss += ((z > 0 ? z : 0) - z * y + std::log1p(std::exp(-std::fabs(z)))) * inv;
+            const double gi = (1 / (1 + std::exp(-z)) - y) * inv;
+            db2 += gi;
+            for (std::int64_t c = 0; c < h; ++c) {
+                dw2[std::size_t(c)] += gi * Hi[c];
+                const double dz = gi * P.w2[std::size_t(c)] * (1 - Hi[c] * Hi[c]);
+                db1[std::size_t(c)] += dz;
+                for (std::int64_t k = 0; k < d; ++k) dW1[std::size_t(k * h + c)] += Xi[k] * dz;
+            }
+        }
+        for (std::size_t k = 0; k < P.W1.size(); ++k) P.W1[k] -= w6_lr * dW1[k];
+        for (std::size_t c = 0; c < P.b1.size(); ++c) P.b1[c] -= w6_lr * db1[c];
+        for (std::size_t c = 0; c < P.w2.size(); ++c) P.w2[c] -= w6_lr * dw2[c];
+        P.b2 -= w6_lr * db2;
+        return loss;
+    }
+};
+/// The parameters after `w6_check_steps` hand-written steps, and the last loss.
+inline std::pair<w6_params, double> w6_reference(const w6_data& D) {
+    w6_params P = w6_init(D);
+    w6_hand_state st;
+    double loss = 0;
+    for (int k = 0; k < w6_check_steps; ++k) loss = st.step(D, P);
+    return {P, loss};
+}
+inline bool same(const w6_params& a, const w6_params& b) {
+    auto all = [](const std::vector<double>& u, const std::vector<double>& v) {
+        if (u.size() != v.size()) return false;
+        for (std::size_t k = 0; k < u.size(); ++k)
+            if (!close(u[k], v[k], 1e-8)) return false;
+        return true;
+    };
+    return all(a.W1, b.W1) && all(a.b1, b.b1) && all(a.w2, b.w2) && close(a.b2, b.b2, 1e-8);
+}
+/// Registers W6 for one variant: `make(D)` gives a state whose `step()` trains one step and
+/// returns the loss and whose `params()` reads the parameters; checked against the hand-written
+/// steps first.
+template <class Make>
+void register_w6(const std::string& variant, Make make) {
+    auto D = std::make_shared<w6_data>(make_w6());
+    registrars().emplace_back("W6 " + variant, [D, make] {
+        auto st = make(*D);
+        double loss = 0;
+        for (int k = 0; k < w6_check_steps; ++k) loss = st.step();
+        const auto [P, ref_loss] = w6_reference(*D);
+        return close(loss, ref_loss, 1e-8) && same(st.params(), P);
+    });
+    benchmark::RegisterBenchmark(("W6_mlp_569x30_h16/" + variant).c_str(), [D, make](benchmark::State& s) {
+        auto st = make(*D);
+        for (auto _ : s) benchmark::DoNotOptimize(st.step());
+    });
+}
+
 inline bool all_checks_pass() {
     bool ok = true;
     for (auto& c : checks()) ok = c() && ok;

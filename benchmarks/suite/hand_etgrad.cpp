@@ -167,12 +167,48 @@ struct w4_tape_state {
     }
 };
 
+// W6: the MLP on the tape, as a PyTorch user writes it
+struct w6_tape_state {
+    Tensor X, y, W1, b1, w2, b2;
+    explicit w6_tape_state(const w6_data& D) {
+        const w6_params P = w6_init(D);
+        X = from_vector(D.X, {D.N, D.d});
+        y = from_vector(D.y, {D.N});
+        W1 = from_vector(P.W1, {D.d, D.h}).requires_grad_();
+        b1 = from_vector(P.b1, {D.h}).requires_grad_();
+        w2 = from_vector(P.w2, {D.h}).requires_grad_();
+        b2 = tensor(P.b2, requires_grad);
+    }
+    double step() {
+        Tensor H = tanh(matmul(X, W1) + b1);
+        Tensor loss = bce_with_logits(matmul(H, w2) + b2, y);
+        loss.backward();
+        no_grad_guard off;
+        for (Tensor* p : {&W1, &b1, &w2, &b2}) {
+            Tensor g = p->grad();
+            *p -= w6_lr * g;
+            g.zero_();
+        }
+        return loss.item();
+    }
+    w6_params params() const { return {W1.to_vector(), b1.to_vector(), w2.to_vector(), b2.item()}; }
+};
+struct w6_hand_variant {
+    const w6_data* D;
+    w6_params P;
+    w6_hand_state st;
+    double step() { return st.step(*D, P); }
+    w6_params params() const { return P; }
+};
+
 void register_all() {
     register_scalar_workloads("hand", w1_hand, w2_hand, [](double w, double x0, int K) {
         thread_local std::vector<double> xs;
         return w5_hand(w, x0, K, xs);
     });
     register_w1("etgrad_static", w1_static);
+    register_w6("hand", [](const w6_data& D) { return w6_hand_variant{&D, w6_init(D), {}}; });
+    register_w6("etgrad_tape_ops", [](const w6_data& D) { return w6_tape_state(D); });
     register_w2("etgrad_static", w2_static);
     register_scalar_workloads("etgrad_tape_ops", w1_tape, w2_tape, w5_tape,
                               [](benchmark::State& s, int K) { tape_memory(s, K, false); });

@@ -53,10 +53,41 @@ w4_result w4_scalar(const w4_data& D) {
     return r;
 }
 
+/// W6: the MLP, as in PyTorch (one intra-op thread).
+struct w6_torch_state {
+    torch::Tensor X, y, W1, b1, w2, b2;
+    explicit w6_torch_state(const w6_data& D) {
+        w6_params P = w6_init(D);
+        X = torch::from_blob(const_cast<double*>(D.X.data()), {D.N, D.d}, f64).clone();
+        y = torch::from_blob(const_cast<double*>(D.y.data()), {D.N}, f64).clone();
+        W1 = torch::from_blob(P.W1.data(), {D.d, D.h}, f64).clone().requires_grad_(true);
+        b1 = torch::from_blob(P.b1.data(), {D.h}, f64).clone().requires_grad_(true);
+        w2 = torch::from_blob(P.w2.data(), {D.h}, f64).clone().requires_grad_(true);
+        b2 = torch::tensor(P.b2, f64.requires_grad(true));
+    }
+    double step() {
+        auto H = torch::tanh(X.mm(W1) + b1);
+        auto loss = torch::binary_cross_entropy_with_logits(H.mv(w2) + b2, y);
+        loss.backward();
+        torch::NoGradGuard off;
+        for (torch::Tensor* p : {&W1, &b1, &w2, &b2}) {
+            p->sub_(p->grad() * w6_lr);
+            p->grad().zero_();
+        }
+        return loss.item<double>();
+    }
+    static std::vector<double> values(const torch::Tensor& t) {
+        auto c = t.detach().contiguous();
+        return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+    }
+    w6_params params() const { return {values(W1), values(b1), values(w2), b2.item<double>()}; }
+};
+
 void register_all() {
     torch::set_num_threads(1);
     register_scalar_workloads("libtorch", w1, w2, w5);
     register_per_scalar("libtorch_scalar", w3_scalar, w4_scalar);
+    register_w6("libtorch", [](const w6_data& D) { return w6_torch_state(D); });
     for (std::int64_t n : w3_sizes) {
         const std::string name = "W3_mean_sq_n" + std::to_string(n);
         auto data = std::make_shared<std::vector<double>>(w3_data(n));

@@ -71,3 +71,58 @@ TEST_CASE("a loss refuses targets of another shape, as PyTorch does", "[tape][re
     CHECK_NOTHROW(mse(zeros({3}), t));
     CHECK_NOTHROW(bce_with_logits(zeros({3}), 0.5));  // a number target applies to every element
 }
+
+namespace {
+/// Deterministic values in [-1, 1).
+std::vector<double> values(std::int64_t n, std::uint64_t seed) {
+    std::vector<double> v(static_cast<std::size_t>(n));
+    for (double& x : v) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        x = 2.0 * double(seed >> 11) * (1.0 / 9007199254740992.0) - 1.0;
+    }
+    return v;
+}
+}  // namespace
+
+TEST_CASE("matmul of every shape class against a naive triple loop, forward and both gradients",
+          "[tape][matmul]") {
+    // (R x M) @ (M x P): P = 1 takes the matrix-vector kernels, M below and above the unrolling
+    // of four, and an empty inner dimension gives zeros
+    const std::int64_t shapes[][3] = {{1, 1, 1}, {3, 5, 1}, {7, 4, 1}, {5, 3, 2},  {4, 9, 7},
+                                      {1, 6, 5}, {6, 1, 3}, {2, 0, 3}, {13, 30, 16}};
+    for (const auto& sh : shapes) {
+        const std::int64_t R = sh[0], M = sh[1], P = sh[2];
+        CAPTURE(R, M, P);
+        const std::vector<double> a = values(R * M, 11), b = values(M * P, 29), seed = values(R * P, 47);
+        Tensor A = from_vector(a, {R, M}).requires_grad_();
+        Tensor B = from_vector(b, {M, P}).requires_grad_();
+        Tensor C = matmul(A, B);
+        C.backward(from_vector(seed, {R, P}));
+        std::vector<double> c(std::size_t(R * P), 0.0), da(std::size_t(R * M), 0.0), db(std::size_t(M * P), 0.0);
+        for (std::int64_t i = 0; i < R; ++i)
+            for (std::int64_t j = 0; j < P; ++j)
+                for (std::int64_t k = 0; k < M; ++k) {
+                    c[std::size_t(i * P + j)] += a[std::size_t(i * M + k)] * b[std::size_t(k * P + j)];
+                    da[std::size_t(i * M + k)] += seed[std::size_t(i * P + j)] * b[std::size_t(k * P + j)];
+                    db[std::size_t(k * P + j)] += a[std::size_t(i * M + k)] * seed[std::size_t(i * P + j)];
+                }
+        auto near = [](const std::vector<double>& got, const std::vector<double>& want) {
+            REQUIRE(got.size() == want.size());
+            for (std::size_t k = 0; k < got.size(); ++k) CHECK(got[k] == Approx(want[k]).epsilon(1e-13).margin(1e-14));
+        };
+        near(C.to_vector(), c);
+        near(A.grad().to_vector(), da);
+        near(B.grad().to_vector(), db);
+        // a matrix times a vector: the same products through MvBackward0
+        if (P == 1) {
+            Tensor v = from_vector(b, {M}).requires_grad_();
+            Tensor A2 = from_vector(a, {R, M}).requires_grad_();
+            Tensor y = matmul(A2, v);
+            CHECK(y.grad_fn() == "MvBackward0");
+            y.backward(from_vector(seed, {R}));
+            near(y.to_vector(), c);
+            near(A2.grad().to_vector(), da);
+            near(v.grad().to_vector(), db);
+        }
+    }
+}

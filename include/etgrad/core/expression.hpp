@@ -95,6 +95,9 @@ struct variable : expr_base<variable<Name>> {
         if constexpr (detail::array_value<V> && std::is_lvalue_reference_v<V>) {
             const auto view = detail::view_of(v);
             return binding<Name, std::remove_const_t<decltype(view)>>{view};
+        } else if constexpr (tensor_like<V> && std::is_lvalue_reference_v<V>) {
+            // a Tensor lvalue is read where it is (no count taken), as an array lvalue is viewed
+            return binding<Name, const std::remove_cvref_t<V>&>{v};
         } else {
             return binding<Name, std::remove_cvref_t<V>>{static_cast<V&&>(v)};
         }

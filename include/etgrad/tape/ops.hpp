@@ -188,16 +188,44 @@ struct tensor_names<B, Bs...> {
 template <>
 struct tensor_evaluate<tape_tag> {
     template <class F, class... B>
-    static Tensor call(const F& f, const B&... b) {
+    [[gnu::always_inline]] static Tensor call(const F& f, const B&... b) {
         using active = typename tensor_names<B...>::type;
-        const detail::tape_operand v[] = {detail::operand_of(b.value)...};
-        auto fn = [&f]<class T>(const T* x, T* part, const bool* mask) {
-            return element<active, B...>(f, x, part, mask, std::index_sequence_for<B...>{});
-        };
-        return detail::record("ExprBackward0", v, fn);
+        if ((is_scalar64(b.value) && ...)) [[likely]]
+            return scalar_call<active>(f, std::index_sequence_for<B...>{}, b...);
+        return general_call<active>(f, b...);
     }
 
   private:
+    /// A number, or a tensor of one float64 element (rank 0): what the scalar path takes.
+    template <class A>
+    static bool is_scalar64(const A& a) noexcept {
+        if constexpr (arithmetic<A>) return true;
+        else return tensor_access::impl(a) && tensor_access::impl(a)->shape.rank == 0 &&
+                    tensor_access::impl(a)->dtype == float64;
+    }
+    /// Every operand a number or a float64 scalar tensor: the static sweep on doubles, its
+    /// partials written as one statement, inlined into the caller.
+    template <class Active, class F, class... B, std::size_t... I>
+    [[gnu::always_inline]] static Tensor scalar_call(const F& f, std::index_sequence<I...>, const B&... b) {
+        constexpr std::size_t N = sizeof...(B);
+        ThreadState& s = state();
+        Impl* const impls[N] = {scalar_impl(b.value)...};
+        // ints, not bools: bytes stored one by one and read back as a word stall the forwarding
+        const int mask[N] = {(s.grad_enabled && impls[I] && impls[I]->requires_grad)...};
+        const auto r = sweep<Active>(f, binding<B::name, double>{double(scalar_arg(b.value))}...);
+        if (!(mask[I] || ...)) return plain_scalar(s, double(r.value));
+        const double partial[N] = {partial_for<B, double>(r)...};
+        constexpr bool owned[N]{};
+        return scalar_statement(s, "ExprBackward0", double(r.value), impls, mask, partial, owned);
+    }
+    template <class Active, class F, class... B>
+    [[gnu::noinline]] static Tensor general_call(const F& f, const B&... b) {
+        const detail::tape_operand v[] = {detail::operand_of(b.value)...};
+        auto fn = [&f]<class T>(const T* x, T* part, const bool* mask) {
+            return element<Active, B...>(f, x, part, mask, std::index_sequence_for<B...>{});
+        };
+        return detail::record("ExprBackward0", v, fn);
+    }
     template <class Active, class... B, class F, class T, std::size_t... I>
     static T element(const F& f, const T* x, T* part, const bool* mask, std::index_sequence<I...>) {
         const auto r = sweep<Active>(f, binding<B::name, T>{x[I]}...);

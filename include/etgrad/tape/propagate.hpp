@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include <etgrad/tape/kernels.hpp>
 #include <etgrad/tape/nodes.hpp>
 #include <etgrad/tape/records.hpp>
 #include <etgrad/tape/state.hpp>
@@ -54,22 +55,10 @@ inline double* adjoint_target(ThreadState& s, const Input& in) {
 /// matmul's reverse step for input i of out (R x P) = A (R x M) B (M x P): dA = adj B^T,
 /// dB = A^T adj.
 inline void matmul_backward(const double* A, const double* B, const Input* io, int i, const double* adj,
-                            double* target) noexcept {
+                            double* target) {
     const std::int64_t R = io[0].rows, M = io[0].cols, P = io[1].cols;
-    if (i == 0) {
-        for (std::int64_t r = 0; r < R; ++r)
-            for (std::int64_t k = 0; k < M; ++k) {
-                double acc = 0;
-                for (std::int64_t p = 0; p < P; ++p) acc += adj[r * P + p] * B[k * P + p];
-                target[r * M + k] += acc;
-            }
-    } else {  // row by row through A (a long (N, d) matrix is read once, in order)
-        for (std::int64_t r = 0; r < R; ++r)
-            for (std::int64_t k = 0; k < M; ++k) {
-                const double a = A[r * M + k];
-                for (std::int64_t p = 0; p < P; ++p) target[k * P + p] += a * adj[r * P + p];
-            }
-    }
+    if (i == 0) matmul_grad_a_kernel(adj, B, target, R, M, P);
+    else matmul_grad_b_kernel(A, adj, target, R, M, P);
 }
 /// With a float32 operand: its values as doubles first.
 [[gnu::noinline]] inline void matmul_backward_converted(const Input* io, int i, const double* adj, double* target) {
@@ -81,6 +70,27 @@ inline void matmul_backward(const Input* io, int i, const double* adj, double* t
         matmul_backward_converted(io, i, adj, target);
     else
         matmul_backward(io[0].impl->data, io[1].impl->data, io, i, adj, target);
+}
+
+/// An elementwise node's reverse step for one input of shape (in.rows, in.cols) broadcast to
+/// (R, C): target[j] += partial[k] * adj[k] summed over the elements k that read element j. The
+/// common layouts (the same shape, a row broadcast down the rows) run contiguous loops.
+inline void elementwise_backward(const Input& in, const double* __restrict adj, double* __restrict target,
+                                 std::int64_t R, std::int64_t C) noexcept {
+    const double* __restrict part = in.partial;
+    if (in.rows == R && in.cols == C) {
+        for (std::int64_t k = 0; k < R * C; ++k) target[k] += part[k] * adj[k];
+    } else if (in.rows == 1 && in.cols == C) {
+        for (std::int64_t r = 0; r < R; ++r)
+            for (std::int64_t c = 0; c < C; ++c) target[c] += part[r * C + c] * adj[r * C + c];
+    } else {
+        for (std::int64_t r = 0; r < R; ++r)
+            for (std::int64_t c = 0; c < C; ++c) {
+                const std::int64_t k = r * C + c;
+                const std::int64_t j = (in.rows == 1 ? 0 : r) * in.cols + (in.cols == 1 ? 0 : c);
+                target[j] += part[k] * adj[k];
+            }
+    }
 }
 
 /// Adds the node's adjoint (`adj`) times its partials into its inputs' adjoints, marking each
@@ -100,17 +110,7 @@ inline void matmul_backward(const Input* io, int i, const double* adj, double* t
         const Impl* x = in.impl;
         switch (n->kind) {
             case Kind::elementwise:
-                if (m == 1) {
-                    target[0] += in.partial[0] * adj[0];
-                } else {
-                    const std::int64_t R = n->out_shape.rows(), C = n->out_shape.cols();
-                    for (std::int64_t r = 0; r < R; ++r)
-                        for (std::int64_t c = 0; c < C; ++c) {
-                            const std::int64_t k = r * C + c;
-                            const std::int64_t j = (in.rows == 1 ? 0 : r) * in.cols + (in.cols == 1 ? 0 : c);
-                            target[j] += in.partial[k] * adj[k];
-                        }
-                }
+                elementwise_backward(in, adj, target, n->out_shape.rows(), n->out_shape.cols());
                 break;
             case Kind::mean_elementwise: {
                 const std::int64_t R = n->elem_rows, C = n->elem_cols;

@@ -108,9 +108,9 @@ inline constexpr std::uint32_t fold_limit = 32;
 /// `w * sin(x)`) is folded in: its pairs are scaled in place by this op's partial and the other
 /// operands' pairs appended, so that `x + w * sin(x)` is one statement of three pairs, as an
 /// expression-template tape records it; the folded record becomes the result's.
-template <std::size_t N>
+template <std::size_t N, class Mask>
 [[gnu::always_inline]] inline Tensor scalar_statement(ThreadState& s, const char* name, double y,
-                                                      Impl* const (&impls)[N], const bool (&active)[N],
+                                                      Impl* const (&impls)[N], const Mask (&active)[N],
                                                       const double (&partials)[N], const bool (&owned)[N],
                                                       scalar_type dtype = float64) {
     std::uint32_t index[N]{};

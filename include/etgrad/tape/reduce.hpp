@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <etgrad/math/sum.hpp>
+#include <etgrad/tape/kernels.hpp>
 #include <etgrad/tape/nodes.hpp>
 #include <etgrad/tape/records.hpp>
 #include <etgrad/tape/state.hpp>
@@ -149,12 +150,7 @@ inline Tensor matmul(const Tensor& a, const Tensor& b) {
     const as_doubles a_values(A), b_values(B);
     const double* Ad = a_values.data();
     const double* Bd = b_values.data();
-    for (std::int64_t i = 0; i < R; ++i)
-        for (std::int64_t j = 0; j < P; ++j) {
-            double acc = 0;
-            for (std::int64_t k = 0; k < M; ++k) acc += Ad[i * M + k] * Bd[k * P + j];
-            o[i * P + j] = acc;
-        }
+    matmul_kernel(Ad, Bd, o.data(), R, M, P);
     o.done();
     return r;
 }
