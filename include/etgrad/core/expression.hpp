@@ -229,7 +229,7 @@ struct array_evaluate {
 /// An op function passes its own by-value operands on as rvalues (`apply<f_op>(std::move(a))`):
 /// the tape may then fold a temporary Tensor into the op's statement. An lvalue is never folded.
 template <class Op, class... A>
-constexpr auto apply(A&&... a) {
+[[gnu::always_inline]] constexpr auto apply(A&&... a) {
     if constexpr ((detail::number_like<std::remove_cvref_t<A>> && ...))
         return Op::value(a...);
     else if constexpr ((tensor_like<std::remove_cvref_t<A>> || ...))

@@ -31,7 +31,7 @@ struct sigmoid_op {
 /// 1 / (1 + e^-a)
 template <class A>
     requires operand<A>
-constexpr auto sigmoid(A a) { return apply<sigmoid_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto sigmoid(A a) { return apply<sigmoid_op>(std::move(a)); }
 
 struct relu_op {
     static constexpr char name[] = "relu";
@@ -44,7 +44,7 @@ struct relu_op {
 /// max(a, 0); relu'(0) = 0 as in PyTorch.
 template <class A>
     requires operand<A>
-constexpr auto relu(A a) { return apply<relu_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto relu(A a) { return apply<relu_op>(std::move(a)); }
 
 struct abs_op {
     static constexpr char name[] = "abs";
@@ -57,7 +57,7 @@ struct abs_op {
 /// |a|; abs'(0) = 0 as in PyTorch.
 template <class A>
     requires operand<A>
-constexpr auto abs(A a) { return apply<abs_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto abs(A a) { return apply<abs_op>(std::move(a)); }
 
 struct softplus_op {
     static constexpr char name[] = "softplus";
@@ -77,7 +77,7 @@ struct softplus_op {
 /// a itself past a > 20, where the two differ by less than 2e-9).
 template <class A>
     requires operand<A>
-constexpr auto softplus(A a) { return apply<softplus_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto softplus(A a) { return apply<softplus_op>(std::move(a)); }
 
 struct gelu_op {
     static constexpr char name[] = "gelu";
@@ -102,6 +102,6 @@ struct gelu_op {
 /// a Phi(a), Phi the standard normal distribution function (PyTorch's gelu, approximate='none').
 template <class A>
     requires operand<A>
-constexpr auto gelu(A a) { return apply<gelu_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto gelu(A a) { return apply<gelu_op>(std::move(a)); }
 
 }  // namespace etgrad

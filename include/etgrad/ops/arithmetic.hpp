@@ -86,27 +86,27 @@ concept mixed_operands = operand<A> && operand<B> && (!number_like<A> || !number
 
 template <class A, class B>
     requires detail::mixed_operands<std::remove_cvref_t<A>, std::remove_cvref_t<B>>
-constexpr auto operator+(A&& a, B&& b) {
+[[gnu::always_inline]] constexpr auto operator+(A&& a, B&& b) {
     return apply<add_op>(std::forward<A>(a), std::forward<B>(b));
 }
 template <class A, class B>
     requires detail::mixed_operands<std::remove_cvref_t<A>, std::remove_cvref_t<B>>
-constexpr auto operator-(A&& a, B&& b) {
+[[gnu::always_inline]] constexpr auto operator-(A&& a, B&& b) {
     return apply<sub_op>(std::forward<A>(a), std::forward<B>(b));
 }
 template <class A, class B>
     requires detail::mixed_operands<std::remove_cvref_t<A>, std::remove_cvref_t<B>>
-constexpr auto operator*(A&& a, B&& b) {
+[[gnu::always_inline]] constexpr auto operator*(A&& a, B&& b) {
     return apply<mul_op>(std::forward<A>(a), std::forward<B>(b));
 }
 template <class A, class B>
     requires detail::mixed_operands<std::remove_cvref_t<A>, std::remove_cvref_t<B>>
-constexpr auto operator/(A&& a, B&& b) {
+[[gnu::always_inline]] constexpr auto operator/(A&& a, B&& b) {
     return apply<div_op>(std::forward<A>(a), std::forward<B>(b));
 }
 template <class A>
     requires(operand<std::remove_cvref_t<A>> && !detail::number_like<std::remove_cvref_t<A>>)
-constexpr auto operator-(A&& a) {
+[[gnu::always_inline]] constexpr auto operator-(A&& a) {
     return apply<neg_op>(std::forward<A>(a));
 }
 

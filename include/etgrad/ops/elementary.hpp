@@ -24,7 +24,7 @@ struct exp_op {
 /// e^a
 template <class A>
     requires operand<A>
-constexpr auto exp(A a) { return apply<exp_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto exp(A a) { return apply<exp_op>(std::move(a)); }
 
 struct expm1_op {
     static constexpr char name[] = "expm1";
@@ -37,7 +37,7 @@ struct expm1_op {
 /// e^a - 1, accurate for small a.
 template <class A>
     requires operand<A>
-constexpr auto expm1(A a) { return apply<expm1_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto expm1(A a) { return apply<expm1_op>(std::move(a)); }
 
 struct log_op {
     static constexpr char name[] = "log";
@@ -51,7 +51,7 @@ struct log_op {
 /// The natural logarithm.
 template <class A>
     requires operand<A>
-constexpr auto log(A a) { return apply<log_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto log(A a) { return apply<log_op>(std::move(a)); }
 
 struct log1p_op {
     static constexpr char name[] = "log1p";
@@ -65,7 +65,7 @@ struct log1p_op {
 /// log(1 + a), accurate for small a.
 template <class A>
     requires operand<A>
-constexpr auto log1p(A a) { return apply<log1p_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto log1p(A a) { return apply<log1p_op>(std::move(a)); }
 
 struct sqrt_op {
     static constexpr char name[] = "sqrt";
@@ -78,7 +78,7 @@ struct sqrt_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto sqrt(A a) { return apply<sqrt_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto sqrt(A a) { return apply<sqrt_op>(std::move(a)); }
 
 struct pow_op {
     static constexpr char name[] = "pow";
@@ -122,7 +122,7 @@ struct pow_op {
 /// a^b: an integer exponent (int, c<2>, 2_c) is evaluated by multiplication.
 template <class A, class B>
     requires operand<A> && operand<B>
-constexpr auto pow(A a, B b) { return apply<pow_op>(std::move(a), std::move(b)); }
+[[gnu::always_inline]] constexpr auto pow(A a, B b) { return apply<pow_op>(std::move(a), std::move(b)); }
 
 struct square_op {
     static constexpr char name[] = "square";
@@ -137,6 +137,6 @@ struct square_op {
 /// a * a
 template <class A>
     requires operand<A>
-constexpr auto square(A a) { return apply<square_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto square(A a) { return apply<square_op>(std::move(a)); }
 
 }  // namespace etgrad

@@ -24,7 +24,7 @@ struct sinh_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto sinh(A a) { return apply<sinh_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto sinh(A a) { return apply<sinh_op>(std::move(a)); }
 
 struct cosh_op {
     static constexpr char name[] = "cosh";
@@ -38,7 +38,7 @@ struct cosh_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto cosh(A a) { return apply<cosh_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto cosh(A a) { return apply<cosh_op>(std::move(a)); }
 
 struct tanh_op {
     static constexpr char name[] = "tanh";
@@ -51,7 +51,7 @@ struct tanh_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto tanh(A a) { return apply<tanh_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto tanh(A a) { return apply<tanh_op>(std::move(a)); }
 
 struct asinh_op {
     static constexpr char name[] = "asinh";
@@ -65,7 +65,7 @@ struct asinh_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto asinh(A a) { return apply<asinh_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto asinh(A a) { return apply<asinh_op>(std::move(a)); }
 
 struct acosh_op {
     static constexpr char name[] = "acosh";
@@ -81,7 +81,7 @@ struct acosh_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto acosh(A a) { return apply<acosh_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto acosh(A a) { return apply<acosh_op>(std::move(a)); }
 
 struct atanh_op {
     static constexpr char name[] = "atanh";
@@ -93,6 +93,6 @@ struct atanh_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto atanh(A a) { return apply<atanh_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto atanh(A a) { return apply<atanh_op>(std::move(a)); }
 
 }  // namespace etgrad

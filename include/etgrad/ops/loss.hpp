@@ -44,7 +44,7 @@ struct bce_op {
 /// [1e-8, 1 - 1e-8] (zero gradient outside).
 template <class P, class Y>
     requires operand<P> && operand<Y>
-constexpr auto bce(P p, Y y) { return apply<bce_op>(std::move(p), std::move(y)); }
+[[gnu::always_inline]] constexpr auto bce(P p, Y y) { return apply<bce_op>(std::move(p), std::move(y)); }
 
 struct bce_with_logits_op {
     static constexpr char name[] = "bce_with_logits";
@@ -66,7 +66,7 @@ struct bce_with_logits_op {
 /// Binary cross-entropy of a logit z: bce(sigmoid(z), y) without overflow for any z.
 template <class Z, class Y>
     requires operand<Z> && operand<Y>
-constexpr auto bce_with_logits(Z z, Y y) { return apply<bce_with_logits_op>(std::move(z), std::move(y)); }
+[[gnu::always_inline]] constexpr auto bce_with_logits(Z z, Y y) { return apply<bce_with_logits_op>(std::move(z), std::move(y)); }
 
 struct mse_op {
     static constexpr char name[] = "mse";
@@ -83,6 +83,6 @@ struct mse_op {
 /// Squared error (a - b)^2 (on tensors: its mean).
 template <class A, class B>
     requires operand<A> && operand<B>
-constexpr auto mse(A a, B b) { return apply<mse_op>(std::move(a), std::move(b)); }
+[[gnu::always_inline]] constexpr auto mse(A a, B b) { return apply<mse_op>(std::move(a), std::move(b)); }
 
 }  // namespace etgrad

@@ -24,6 +24,6 @@ struct erf_op {
 /// The error function 2/sqrt(pi) integral_0^a e^{-t^2} dt.
 template <class A>
     requires operand<A>
-constexpr auto erf(A a) { return apply<erf_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto erf(A a) { return apply<erf_op>(std::move(a)); }
 
 }  // namespace etgrad

@@ -25,7 +25,7 @@ struct sin_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto sin(A a) { return apply<sin_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto sin(A a) { return apply<sin_op>(std::move(a)); }
 
 struct cos_op {
     static constexpr char name[] = "cos";
@@ -38,7 +38,7 @@ struct cos_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto cos(A a) { return apply<cos_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto cos(A a) { return apply<cos_op>(std::move(a)); }
 
 struct tan_op {
     static constexpr char name[] = "tan";
@@ -51,7 +51,7 @@ struct tan_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto tan(A a) { return apply<tan_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto tan(A a) { return apply<tan_op>(std::move(a)); }
 
 struct asin_op {
     static constexpr char name[] = "asin";
@@ -64,7 +64,7 @@ struct asin_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto asin(A a) { return apply<asin_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto asin(A a) { return apply<asin_op>(std::move(a)); }
 
 struct acos_op {
     static constexpr char name[] = "acos";
@@ -77,7 +77,7 @@ struct acos_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto acos(A a) { return apply<acos_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto acos(A a) { return apply<acos_op>(std::move(a)); }
 
 struct atan_op {
     static constexpr char name[] = "atan";
@@ -90,7 +90,7 @@ struct atan_op {
 };
 template <class A>
     requires operand<A>
-constexpr auto atan(A a) { return apply<atan_op>(std::move(a)); }
+[[gnu::always_inline]] constexpr auto atan(A a) { return apply<atan_op>(std::move(a)); }
 
 struct atan2_op {
     static constexpr char name[] = "atan2";
@@ -120,6 +120,6 @@ struct atan2_op {
 /// The angle of the point (b, a) in [-pi, pi], as torch.atan2(a, b).
 template <class A, class B>
     requires operand<A> && operand<B>
-constexpr auto atan2(A a, B b) { return apply<atan2_op>(std::move(a), std::move(b)); }
+[[gnu::always_inline]] constexpr auto atan2(A a, B b) { return apply<atan2_op>(std::move(a), std::move(b)); }
 
 }  // namespace etgrad

@@ -21,14 +21,14 @@ struct ImplPool {
     Impl* free = nullptr;  // intrusive free list
     std::size_t live = 0;
 
-    Impl* get() {
+    [[gnu::always_inline]] Impl* get() {
         if (!free) refill();
         Impl* p = free;
         free = p->next_free;
         ++live;
         return new (p) Impl;
     }
-    void put(Impl* p) noexcept {
+    [[gnu::always_inline]] void put(Impl* p) noexcept {
         p->next_free = free;
         free = p;
         --live;

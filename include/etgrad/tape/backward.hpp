@@ -30,7 +30,7 @@ class backward_pass {
         const std::uint32_t r = root_->index;
         if (s_.adj.size() < s_.count) {
             s_.adj.resize(s_.count, 0.0);
-            s_.reached.resize(s_.count, 0);
+            s_.reached.resize(s_.count, reach::no);
         }
         low_ = r;
         done_ = 0;  // every statement reached was processed, unless the pass fails
@@ -39,7 +39,7 @@ class backward_pass {
         try {
             double* out = root_->numel() == 1 ? &s_.adj[r] : root_->node->adj;
             for (std::int64_t k = 0; k < root_->numel(); ++k) out[k] += seed ? seed[k] : 1.0;
-            s_.reached[r] = 1;
+            s_.reached[r] = reach::yes;
             sweep();
             commit();
         } catch (...) {
@@ -84,31 +84,32 @@ class backward_pass {
 
     void sweep() {
         double* const adj = s_.adj.data();
-        unsigned char* const reached = s_.reached.data();
+        reach* const reached = s_.reached.data();
         const std::uint32_t freed = retain_ ? 0 : stmt::freed;
         std::uint32_t i = root_->index;
         char* e = root_->rec_end;
         std::uint32_t b = root_->block;
         std::uint32_t low = low_;
         std::size_t freed_records = 0;
+        const char* block_begin = s_.tape.begin_of(b);
         for (;;) {
             const std::uint32_t t = stmt::trailer(e);
             std::size_t bytes;
             if ((t & stmt::kind_mask) == stmt::scalar) {
                 const std::uint32_t n = t & stmt::count_mask;
                 bytes = (n * stmt::pair_bytes + 4 + 7) & ~std::size_t{7};
-                if (reached[i]) {
+                if (reached[i] == reach::yes) {
                     if (t & stmt::freed) {
                         low_ = low;
                         fail(i);
                     }
                     // the hot path: one tight loop over (partial, index) pairs
                     const double a = adj[i];
-                    const char* pair = e - bytes;
-                    for (std::uint32_t k = 0; k < n; ++k, pair += stmt::pair_bytes) {
-                        const std::uint32_t j = stmt::index(pair);
-                        adj[j] += a * stmt::partial(pair);
-                        reached[j] = 1;
+                    const char* begin = e - bytes;
+                    for (std::uint32_t k = 0; k < n; ++k) {
+                        const std::uint32_t j = stmt::index(begin, n, k);
+                        adj[j] += a * stmt::partial(begin, k);
+                        reached[j] = reach::yes;
                         low = j < low ? j : low;
                     }
                     stmt::set_trailer(e, t | freed);
@@ -118,7 +119,7 @@ class backward_pass {
                 bytes = 8;  // committed after the pass
             } else {
                 bytes = stmt::bytes(t);
-                if (reached[i]) {
+                if (reached[i] == reach::yes) {
                     low_ = low;
                     other(i, e, t);
                     low = low_;
@@ -129,7 +130,13 @@ class backward_pass {
                 }
             }
             if (i <= low) break;
-            step_back(i, e, b, bytes);
+            --i;
+            e -= bytes;
+            if (e == block_begin) [[unlikely]] {
+                --b;
+                e = s_.tape.blocks[b].used_end;
+                block_begin = s_.tape.begin_of(b);
+            }
         }
         low_ = low;
         freed_records_ = freed_records;
@@ -162,10 +169,10 @@ class backward_pass {
         const std::uint32_t r = root_->index;
         const auto first = first_leaf_from(s_, low_);
         auto leaf_reached = [&](const LeafSlot& l) {
-            return l.index <= r && s_.reached[l.index] && l.leaf->requires_grad;
+            return l.index <= r && s_.reached[l.index] == reach::yes && l.leaf->requires_grad;
         };
         auto retained_reached = [&](const Impl* p) {
-            return p->epoch == s_.epoch && p->index >= low_ && p->index <= r && s_.reached[p->index];
+            return p->epoch == s_.epoch && p->index >= low_ && p->index <= r && s_.reached[p->index] == reach::yes;
         };
         std::size_t missing = 0;  // gradients to create (a first backward)
         for (auto it = first; it != s_.leaves.end(); ++it) missing += leaf_reached(*it) && !it->leaf->grad;
@@ -218,7 +225,7 @@ class backward_pass {
     /// After an exception: the freed marks of this pass are taken back and adjoints cleared.
     void undo() noexcept {
         walk([&](std::uint32_t i, char* e, std::uint32_t t, std::size_t) {
-            if (!s_.reached[i]) return true;
+            if (s_.reached[i] == reach::no) return true;
             if (i >= done_ && !retain_ && (t & stmt::kind_mask) != stmt::leaf && (t & stmt::freed)) {
                 stmt::set_trailer(e, t & ~stmt::freed);
             }
@@ -236,7 +243,7 @@ class backward_pass {
     void clear() noexcept {
         const std::uint32_t r = root_->index;
         std::fill(s_.adj.begin() + low_, s_.adj.begin() + r + 1, 0.0);
-        std::fill(s_.reached.begin() + low_, s_.reached.begin() + r + 1, static_cast<unsigned char>(0));
+        std::fill(s_.reached.begin() + low_, s_.reached.begin() + r + 1, reach::no);
         const auto first = first_leaf_from(s_, low_);
         for (auto it = first; it != s_.leaves.end() && it->index <= r; ++it)
             if (it->stage) std::fill(it->stage, it->stage + it->leaf->numel(), 0.0);

@@ -177,6 +177,13 @@ inline Impl* make_impl(ThreadState& s, const Shape& shape, bool zero = true, sca
     }
     return p;
 }
+/// A record of one element (its value set by the caller): inline, with no call and no shape.
+[[gnu::always_inline]] inline Impl* make_scalar_impl(ThreadState& s, scalar_type dtype = float64) {
+    Impl* p = s.impls.get();
+    p->home = &s;
+    p->dtype = dtype;
+    return p;
+}
 inline Impl* make_impl(const Shape& shape, bool zero = true, scalar_type dtype = float64) {
     return make_impl(state(), shape, zero, dtype);
 }

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -37,9 +38,15 @@ Impl* scalar_impl(const A& a) noexcept {
     else return tensor_access::impl(a);
 }
 template <class A>
-auto scalar_arg(const A& a) noexcept {
-    if constexpr (arithmetic<A>) return a;
-    else return tensor_access::impl(a)->data[0];
+[[gnu::always_inline]] inline auto scalar_arg(const A& a) noexcept {
+    if constexpr (arithmetic<A>) {
+        return a;
+    } else {
+        // a record's own element is read without going through its data pointer (one load less
+        // on the path from one op's result to the next op)
+        const Impl* p = tensor_access::impl(a);
+        return p->data == &p->local ? p->local : p->data[0];
+    }
 }
 /// As scalar_arg, in the computation's type T, for a tensor of either dtype.
 template <class T, class A>
@@ -101,11 +108,13 @@ template <class Op, bool... Owned, class... A, std::size_t... I>
         return scalar_elementwise_typed<Op, Owned...>(seq, a...);
     const bool mask[N] = {(s.grad_enabled && impls[I] && impls[I]->requires_grad)...};
     const bool any = (mask[I] || ...);
-    const double y = double(Op::value(scalar_arg(a)...));
-    if (!any) return plain_scalar(s, y);
+    const std::tuple<decltype(scalar_arg(a))...> x{scalar_arg(a)...};  // each operand read once
+    if (!any) return plain_scalar(s, double(Op::value(std::get<I>(x)...)));
+    // the value computed next to the partials, so that shared work merges (sin and cos: sincos)
+    const double y = double(Op::value(std::get<I>(x)...));
     double partial[N]{};
-    if constexpr (N == 1) partial[0] = double(Op::template partial<0>(y, scalar_arg(a)...));
-    else ((mask[I] ? void(partial[I] = double(Op::template partial<I>(y, scalar_arg(a)...))) : void()), ...);
+    if constexpr (N == 1) partial[0] = double(Op::template partial<0>(y, std::get<I>(x)...));
+    else ((mask[I] ? void(partial[I] = double(Op::template partial<I>(y, std::get<I>(x)...))) : void()), ...);
     return scalar_statement(s, grad_fn_of<Op, A...>(), y, impls, mask, partial, owned);
 }
 

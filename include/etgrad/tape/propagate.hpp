@@ -103,7 +103,7 @@ inline void elementwise_backward(const Input& in, const double* __restrict adj, 
     for (int i = 0; i < n->n_in; ++i) {
         Input& in = n->inputs[i];
         if (in.index == no_index) continue;
-        s.reached[in.index] = 1;
+        s.reached[in.index] = reach::yes;
         low = std::min(low, in.index);
         double* target = adjoint_target(s, in);
         if (!target) continue;

@@ -2,6 +2,7 @@
 /// PyTorch's broadcasting among ranks 0, 1 and 2, and one node per op holding each element's
 /// partials, computed by a function of the elements (an op's rule, or a static statement).
 #pragma once
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -89,7 +90,7 @@ Shape broadcast(const tape_operand (&v)[N]) {
 
 /// A result without history (nothing active, or not recording).
 [[gnu::always_inline]] inline Tensor plain_scalar(ThreadState& s, double y, scalar_type dtype = float64) {
-    Impl* out = make_impl(s, Shape::scalar(), false, dtype);
+    Impl* out = make_scalar_impl(s, dtype);
     set_scalar(out, y, dtype);
     return tensor_access::adopt(out);
 }
@@ -103,11 +104,21 @@ inline bool foldable(const ThreadState& s, const Impl* t) noexcept { return t ==
 /// loop that keeps extending one statement (`acc = std::move(acc) + x`) would be quadratic.
 inline constexpr std::uint32_t fold_limit = 32;
 
-/// A scalar op's statement: its active operands' (partial, index) pairs and one trailer. An
-/// operand that is a temporary whose statement is the last one written (`sin(x)` in
-/// `w * sin(x)`) is folded in: its pairs are scaled in place by this op's partial and the other
-/// operands' pairs appended, so that `x + w * sin(x)` is one statement of three pairs, as an
-/// expression-template tape records it; the folded record becomes the result's.
+/// Whether two partials of one input may be stored as their sum: a * (p + q) equals
+/// a * p + a * q (to rounding) for every adjoint a, infinite ones included, only when p and q are
+/// finite, nonzero, of one sign and their sum finite (else inf * 0 or inf - inf would give NaN
+/// where the sum gives a number).
+inline bool mergeable(double p, double q) noexcept {
+    return ((p > 0 && q > 0) || (p < 0 && q < 0)) && std::isfinite(p + q);
+}
+
+/// A scalar op's statement: its active operands' (partial, index) pairs and one trailer; an
+/// input that appears twice (`x * x`) is one pair whose partial is the sum where that is exact
+/// (mergeable). An operand that is a temporary whose statement is the last one written (`sin(x)`
+/// in `w * sin(x)`) is folded in: its partials are scaled in place by this op's partial and the
+/// other operands' pairs added (to the pair of the same input, or appended), so that
+/// `x + w * sin(x)` is one statement of two pairs (three where the two partials of x differ in
+/// sign), as an expression-template tape records it; the folded record becomes the result's.
 template <std::size_t N, class Mask>
 [[gnu::always_inline]] inline Tensor scalar_statement(ThreadState& s, const char* name, double y,
                                                       Impl* const (&impls)[N], const Mask (&active)[N],
@@ -121,27 +132,39 @@ template <std::size_t N, class Mask>
             break;
         }
     if (pick != N) {
-        bool known = true;  // the other operands are indexed already: nothing is written after the fold
-        std::uint32_t others = 0;
-        for (std::size_t i = 0; i < N; ++i)
-            if (i != pick && active[i]) {
-                known = known && known_index(s, impls[i], index[i]);
-                ++others;
-            }
         Impl* t = impls[pick];
         const std::uint32_t tr = stmt::trailer(t->rec_end);
         const std::uint32_t n = tr & stmt::count_mask;
         char* begin = t->rec_end - stmt::bytes(tr);
-        const std::uint32_t head = stmt::scalar | (n + others);
+        bool known = true;  // the other operands are indexed already: nothing is written after the fold
+        std::uint32_t where[N]{};  // the pair an operand adds to (n + j: the j-th appended)
+        std::uint32_t added = 0;
+        for (std::size_t i = 0; i < N; ++i)
+            if (i != pick && active[i]) {
+                known = known && known_index(s, impls[i], index[i]);
+                std::uint32_t k = 0;
+                while (k < n && stmt::index(begin, n, k) != index[i]) ++k;
+                bool merge = k < n && mergeable(stmt::partial(begin, k) * partials[pick], partials[i]);
+                for (std::size_t j = 0; j < i; ++j) merge = merge && !(j != pick && active[j] && where[j] == k);
+                where[i] = merge ? k : n + added++;
+            }
+        const std::uint32_t m = n + added;
+        const std::uint32_t head = stmt::scalar | m;
         char* end = begin + stmt::bytes(head);
         if (known && n <= fold_limit && end <= s.tape.end) [[likely]] {
-            char* pair = begin;
-            for (std::uint32_t k = 0; k < n; ++k, pair += stmt::pair_bytes)
-                stmt::write_pair(pair, stmt::partial(pair) * partials[pick], stmt::index(pair));
+            // the indices move up past the added partials (from the last, as they move up), the
+            // partials are scaled in place, and the other operands' pairs added
+            if (added)
+                for (std::uint32_t k = n; k-- > 0;) stmt::set_index(begin, m, k, stmt::index(begin, n, k));
+            for (std::uint32_t k = 0; k < n; ++k) stmt::set_partial(begin, k, stmt::partial(begin, k) * partials[pick]);
             for (std::size_t i = 0; i < N; ++i)
                 if (i != pick && active[i]) {
-                    stmt::write_pair(pair, partials[i], index[i]);
-                    pair += stmt::pair_bytes;
+                    if (where[i] < n) {
+                        stmt::set_partial(begin, where[i], stmt::partial(begin, where[i]) + partials[i]);
+                    } else {
+                        stmt::set_partial(begin, where[i], partials[i]);
+                        stmt::set_index(begin, m, where[i], index[i]);
+                    }
                 }
             stmt::set_trailer(end, head | stmt::has_impl);
             s.tape.cursor = end;
@@ -154,24 +177,41 @@ template <std::size_t N, class Mask>
         }
     }
     std::uint32_t n = 0;
+    std::uint32_t where[N]{};
+    bool merged[N]{};  // operand i adds into an earlier operand's pair
+    bool taken[N]{};   // operand j's pair has received one (at most one per pair)
     for (std::size_t i = 0; i < N; ++i)
         if (active[i]) {
             index[i] = operand_index(s, impls[i]);  // may register a leaf: before the statement
-            ++n;
+            std::size_t into = N;
+            for (std::size_t j = 0; j < i; ++j)
+                if (into == N && active[j] && !merged[j] && !taken[j] && impls[j] == impls[i] &&
+                    mergeable(partials[j], partials[i]))
+                    into = j;
+            if (into != N) {
+                where[i] = where[into];
+                merged[i] = taken[into] = true;
+            } else {
+                where[i] = n++;
+            }
         }
     const std::uint32_t head = stmt::scalar | n;
     const std::size_t bytes = stmt::bytes(head);
-    char* pair = s.tape.room(bytes);
-    char* end = pair + bytes;
+    char* begin = s.tape.room(bytes);
+    char* end = begin + bytes;
     for (std::size_t i = 0; i < N; ++i)
         if (active[i]) {
-            stmt::write_pair(pair, partials[i], index[i]);
-            pair += stmt::pair_bytes;
+            if (merged[i]) {
+                stmt::set_partial(begin, where[i], stmt::partial(begin, where[i]) + partials[i]);
+            } else {
+                stmt::set_partial(begin, where[i], partials[i]);
+                stmt::set_index(begin, n, where[i], index[i]);
+            }
         }
     stmt::set_trailer(end, head);
     s.tape.cursor = end;
     const std::uint32_t i = add_statement(s, end);
-    Impl* out = make_impl(s, Shape::scalar(), false, dtype);
+    Impl* out = make_scalar_impl(s, dtype);
     set_scalar(out, y, dtype);
     attach(s, out, name, i, end);
     s.last_impl = out;

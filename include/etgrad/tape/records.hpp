@@ -229,7 +229,9 @@ struct Node {
 };
 
 /// The flat tape. Each statement takes one index (its adjoint's position) and is written as
-///   scalar:  n x (partial: double, input index: uint32), packed; padding; trailer
+///   scalar:  n partials (double), then their n input indices (uint32); padding; trailer
+///            (statements start 8-byte aligned, so every partial is aligned: a fold rewrites
+///            the partials just written, and aligned ones never split a cache line)
 ///   leaf:    padding; trailer (the thread's leaf table, in index order, says which leaf)
 ///   general: Node*; padding; trailer
 ///   dead:    padding; trailer (a stand-in for history that was freed: backward through it throws)
@@ -254,19 +256,21 @@ inline std::uint32_t trailer(const char* end) noexcept {
     return t;
 }
 inline void set_trailer(char* end, std::uint32_t t) noexcept { std::memcpy(end - 4, &t, 4); }
-inline double partial(const char* pair) noexcept {
+/// Partial k of a scalar statement of n pairs starting at `begin`.
+inline double partial(const char* begin, std::uint32_t k) noexcept {
     double p;
-    std::memcpy(&p, pair, 8);
+    std::memcpy(&p, begin + 8 * std::size_t(k), 8);
     return p;
 }
-inline std::uint32_t index(const char* pair) noexcept {
+inline void set_partial(char* begin, std::uint32_t k, double p) noexcept { std::memcpy(begin + 8 * std::size_t(k), &p, 8); }
+/// Input index k of a scalar statement of n pairs starting at `begin`.
+inline std::uint32_t index(const char* begin, std::uint32_t n, std::uint32_t k) noexcept {
     std::uint32_t i;
-    std::memcpy(&i, pair + 8, 4);
+    std::memcpy(&i, begin + 8 * std::size_t(n) + 4 * std::size_t(k), 4);
     return i;
 }
-inline void write_pair(char* at, double p, std::uint32_t i) noexcept {
-    std::memcpy(at, &p, 8);
-    std::memcpy(at + 8, &i, 4);
+inline void set_index(char* begin, std::uint32_t n, std::uint32_t k, std::uint32_t i) noexcept {
+    std::memcpy(begin + 8 * std::size_t(n) + 4 * std::size_t(k), &i, 4);
 }
 }  // namespace stmt
 

@@ -26,6 +26,10 @@ struct LeafSlot {
     double* stage = nullptr;
 };
 
+/// Whether backward has reached a statement: a byte that is not a character type, so that
+/// storing it does not make the compiler reload everything else in the reverse pass.
+enum class reach : std::uint8_t { no, yes };
+
 struct ThreadState {
     ImplPool impls;
     Arena arena;
@@ -44,7 +48,7 @@ struct ThreadState {
     bool in_backward = false;
     // backward's scratch, kept between passes
     std::vector<double> adj;
-    std::vector<unsigned char> reached;
+    std::vector<reach> reached;
     // records released on another thread wait here for this one; once the thread has exited
     // (orphaned) they are released at once, and the last one deletes the state
     std::recursive_mutex remote_mutex;  // recursive: an orphan's release may release more of its records
