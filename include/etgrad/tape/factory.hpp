@@ -29,23 +29,23 @@ inline constexpr scalar_type dtype_of = std::is_same_v<T, float> ? float32 : flo
 
 /// A scalar tensor: `tensor(3.0)`, `tensor(3.0, requires_grad)`; `tensor(3.0f)` is float32.
 inline Tensor tensor(double v) {
-    detail::Impl* p = detail::make_impl(detail::Shape::scalar());
-    p->data[0] = v;
+    detail::Impl* p = detail::make_scalar_impl(detail::state());
+    p->local = v;
     return detail::tensor_access::adopt(p);
 }
 inline Tensor tensor(float v) {
-    detail::Impl* p = detail::make_impl(detail::Shape::scalar(), true, float32);
+    detail::Impl* p = detail::make_scalar_impl(detail::state(), float32);
     p->local_f32 = v;
     return detail::tensor_access::adopt(p);
 }
 inline Tensor tensor(double v, requires_grad_t) {
     Tensor t = tensor(v);
-    t.requires_grad_(true);
+    detail::tensor_access::impl(t)->requires_grad = true;  // a new leaf on this thread
     return t;
 }
 inline Tensor tensor(float v, requires_grad_t) {
     Tensor t = tensor(v);
-    t.requires_grad_(true);
+    detail::tensor_access::impl(t)->requires_grad = true;
     return t;
 }
 /// A vector: `tensor({1.0, 2.0, 3.0}, requires_grad)` (a template, so that `{{1.0}}` is a

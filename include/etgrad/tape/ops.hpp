@@ -92,7 +92,7 @@ template <class Op, bool... Owned, class... A, std::size_t... I>
     if (dtype == float32) compute(0.0f);
     else compute(0.0);
     if (!any) return plain_scalar(s, y, dtype);
-    return scalar_statement(s, grad_fn_of<Op, A...>(), y, impls, mask, partial, owned, dtype);
+    return scalar_statement(s, grad_fn_of<Op, A...>(), y, impls, bits_of(mask), partial, owned, dtype);
 }
 
 /// The op-by-op scalar path (every tensor operand has rank 0): no shapes, no loops. The value
@@ -106,15 +106,15 @@ template <class Op, bool... Owned, class... A, std::size_t... I>
     Impl* const impls[N] = {scalar_impl(a)...};
     if (((impls[I] && impls[I]->dtype != float64) || ...)) [[unlikely]]
         return scalar_elementwise_typed<Op, Owned...>(seq, a...);
-    const bool mask[N] = {(s.grad_enabled && impls[I] && impls[I]->requires_grad)...};
-    const bool any = (mask[I] || ...);
+    // a word of flags, not an array: flags stored one by one and read back together stall
+    const unsigned mask = ((unsigned(s.grad_enabled && impls[I] && impls[I]->requires_grad) << I) | ...);
     const std::tuple<decltype(scalar_arg(a))...> x{scalar_arg(a)...};  // each operand read once
-    if (!any) return plain_scalar(s, double(Op::value(std::get<I>(x)...)));
+    if (!mask) return plain_scalar(s, double(Op::value(std::get<I>(x)...)));
     // the value computed next to the partials, so that shared work merges (sin and cos: sincos)
     const double y = double(Op::value(std::get<I>(x)...));
     double partial[N]{};
     if constexpr (N == 1) partial[0] = double(Op::template partial<0>(y, std::get<I>(x)...));
-    else ((mask[I] ? void(partial[I] = double(Op::template partial<I>(y, std::get<I>(x)...))) : void()), ...);
+    else (((mask >> I) & 1u ? void(partial[I] = double(Op::template partial<I>(y, std::get<I>(x)...))) : void()), ...);
     return scalar_statement(s, grad_fn_of<Op, A...>(), y, impls, mask, partial, owned);
 }
 
@@ -219,10 +219,10 @@ struct tensor_evaluate<tape_tag> {
         constexpr std::size_t N = sizeof...(B);
         ThreadState& s = state();
         Impl* const impls[N] = {scalar_impl(b.value)...};
-        // ints, not bools: bytes stored one by one and read back as a word stall the forwarding
-        const int mask[N] = {(s.grad_enabled && impls[I] && impls[I]->requires_grad)...};
+        // a word of flags, not an array: flags stored one by one and read back together stall
+        const unsigned mask = ((unsigned(s.grad_enabled && impls[I] && impls[I]->requires_grad) << I) | ...);
         const auto r = sweep<Active>(f, binding<B::name, double>{double(scalar_arg(b.value))}...);
-        if (!(mask[I] || ...)) return plain_scalar(s, double(r.value));
+        if (!mask) return plain_scalar(s, double(r.value));
         const double partial[N] = {partial_for<B, double>(r)...};
         constexpr bool owned[N]{};
         return scalar_statement(s, "ExprBackward0", double(r.value), impls, mask, partial, owned);

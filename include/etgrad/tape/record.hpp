@@ -104,6 +104,14 @@ inline bool foldable(const ThreadState& s, const Impl* t) noexcept { return t ==
 /// loop that keeps extending one statement (`acc = std::move(acc) + x`) would be quadratic.
 inline constexpr std::uint32_t fold_limit = 32;
 
+/// Flags as the bits of a word (bit i: flag i).
+template <std::size_t N>
+unsigned bits_of(const bool (&flags)[N]) noexcept {
+    unsigned b = 0;
+    for (std::size_t i = 0; i < N; ++i) b |= unsigned(flags[i]) << i;
+    return b;
+}
+
 /// Whether two partials of one input may be stored as their sum: a * (p + q) equals
 /// a * p + a * q (to rounding) for every adjoint a, infinite ones included, only when p and q are
 /// finite, nonzero, of one sign and their sum finite (else inf * 0 or inf - inf would give NaN
@@ -119,15 +127,18 @@ inline bool mergeable(double p, double q) noexcept {
 /// other operands' pairs added (to the pair of the same input, or appended), so that
 /// `x + w * sin(x)` is one statement of two pairs (three where the two partials of x differ in
 /// sign), as an expression-template tape records it; the folded record becomes the result's.
-template <std::size_t N, class Mask>
+/// `active`: bit i set when operand i is recorded (a word, not an array of flags: flags stored
+/// byte by byte and read back together stall the store forwarding on the hot path).
+template <std::size_t N>
 [[gnu::always_inline]] inline Tensor scalar_statement(ThreadState& s, const char* name, double y,
-                                                      Impl* const (&impls)[N], const Mask (&active)[N],
+                                                      Impl* const (&impls)[N], unsigned active_bits,
                                                       const double (&partials)[N], const bool (&owned)[N],
                                                       scalar_type dtype = float64) {
+    auto active = [active_bits](std::size_t i) noexcept { return ((active_bits >> i) & 1u) != 0; };
     std::uint32_t index[N]{};
     std::size_t pick = N;
     for (std::size_t i = 0; i < N; ++i)
-        if (owned[i] && active[i] && foldable(s, impls[i])) {
+        if (owned[i] && active(i) && foldable(s, impls[i])) {
             pick = i;
             break;
         }
@@ -140,12 +151,12 @@ template <std::size_t N, class Mask>
         std::uint32_t where[N]{};  // the pair an operand adds to (n + j: the j-th appended)
         std::uint32_t added = 0;
         for (std::size_t i = 0; i < N; ++i)
-            if (i != pick && active[i]) {
+            if (i != pick && active(i)) {
                 known = known && known_index(s, impls[i], index[i]);
                 std::uint32_t k = 0;
                 while (k < n && stmt::index(begin, n, k) != index[i]) ++k;
                 bool merge = k < n && mergeable(stmt::partial(begin, k) * partials[pick], partials[i]);
-                for (std::size_t j = 0; j < i; ++j) merge = merge && !(j != pick && active[j] && where[j] == k);
+                for (std::size_t j = 0; j < i; ++j) merge = merge && !(j != pick && active(j) && where[j] == k);
                 where[i] = merge ? k : n + added++;
             }
         const std::uint32_t m = n + added;
@@ -158,7 +169,7 @@ template <std::size_t N, class Mask>
                 for (std::uint32_t k = n; k-- > 0;) stmt::set_index(begin, m, k, stmt::index(begin, n, k));
             for (std::uint32_t k = 0; k < n; ++k) stmt::set_partial(begin, k, stmt::partial(begin, k) * partials[pick]);
             for (std::size_t i = 0; i < N; ++i)
-                if (i != pick && active[i]) {
+                if (i != pick && active(i)) {
                     if (where[i] < n) {
                         stmt::set_partial(begin, where[i], stmt::partial(begin, where[i]) + partials[i]);
                     } else {
@@ -181,11 +192,11 @@ template <std::size_t N, class Mask>
     bool merged[N]{};  // operand i adds into an earlier operand's pair
     bool taken[N]{};   // operand j's pair has received one (at most one per pair)
     for (std::size_t i = 0; i < N; ++i)
-        if (active[i]) {
+        if (active(i)) {
             index[i] = operand_index(s, impls[i]);  // may register a leaf: before the statement
             std::size_t into = N;
             for (std::size_t j = 0; j < i; ++j)
-                if (into == N && active[j] && !merged[j] && !taken[j] && impls[j] == impls[i] &&
+                if (into == N && active(j) && !merged[j] && !taken[j] && impls[j] == impls[i] &&
                     mergeable(partials[j], partials[i]))
                     into = j;
             if (into != N) {
@@ -200,7 +211,7 @@ template <std::size_t N, class Mask>
     char* begin = s.tape.room(bytes);
     char* end = begin + bytes;
     for (std::size_t i = 0; i < N; ++i)
-        if (active[i]) {
+        if (active(i)) {
             if (merged[i]) {
                 stmt::set_partial(begin, where[i], stmt::partial(begin, where[i]) + partials[i]);
             } else {
@@ -243,11 +254,11 @@ Tensor record_scalar(const char* name, const tape_operand (&v)[N], Fn fn) {
     if (!any) return plain_scalar(s, double(y), dtype_for<T>);
     constexpr bool owned[N]{};
     if constexpr (std::is_same_v<T, double>) {
-        return scalar_statement(s, name, y, impls, mask, partials, owned);
+        return scalar_statement(s, name, y, impls, bits_of(mask), partials, owned);
     } else {
         double partials64[N]{};
         for (std::size_t i = 0; i < N; ++i) partials64[i] = double(partials[i]);
-        return scalar_statement(s, name, double(y), impls, mask, partials64, owned, dtype_for<T>);
+        return scalar_statement(s, name, double(y), impls, bits_of(mask), partials64, owned, dtype_for<T>);
     }
 }
 
