@@ -309,7 +309,10 @@ inline w6_data make_w6() {
         double m = 0, v = 0;
         for (std::int64_t i = 0; i < D.N; ++i) m += D.X[std::size_t(i * D.d + j)] / double(D.N);
         for (std::int64_t i = 0; i < D.N; ++i) v += std::pow(D.X[std::size_t(i * D.d + j)] - m, 2) / double(D.N);
-        for (std::int64_t i = 0; i < D.N; ++i) D.X[std::size_t(i * D.d + j)] = (D.X[std::size_t(i * D.d + j)] - m) / std::sqrt(v);
+        for (std::int64_t i = 0; i < D.N; ++i) {
+            double& x = D.X[std::size_t(i * D.d + j)];
+            x = (x - m) / std::sqrt(v);
+        }
     }
     std::vector<double> teacher(std::size_t(D.d));
     for (auto& t : teacher) t = normal();

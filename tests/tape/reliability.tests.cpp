@@ -2,7 +2,9 @@
 // (also run under AddressSanitizer/UBSan and ThreadSanitizer).
 #include <cmath>
 #include <cstdint>
+#include <exception>
 #include <future>
+#include <limits>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,6 +25,21 @@ Tensor& global_product() {
 }
 
 std::size_t tape_statements() { return detail::state().count; }
+/// Runs f on a thread of its own, with a tape of its own: the recorded global above keeps the
+/// graph of the thread that first used it live until exit, so that thread's tape never resets.
+template <class F>
+void on_fresh_thread(F f) {
+    std::exception_ptr error;
+    std::thread t([&] {
+        try {
+            f();
+        } catch (...) {
+            error = std::current_exception();
+        }
+    });
+    t.join();
+    if (error) std::rethrow_exception(error);
+}
 std::size_t tape_blocks_in_use() { return detail::state().tape.current + 1; }
 }  // namespace
 
@@ -36,59 +53,65 @@ TEST_CASE("a global parameter and a recorded global outlive the thread's tape", 
 
 TEST_CASE("a training loop that keeps detached losses, the first loss and a detached prediction stays flat",
           "[tape][reliability]") {
-    Tensor w = tensor(0.5, requires_grad), b = tensor(0.0, requires_grad);
-    std::vector<Tensor> history;
-    Tensor first, last_pred;
-    const int steps = 100000;
-    history.reserve(steps);
-    for (int step = 0; step < steps; ++step) {
-        const double x = double(step % 7) / 7.0, y = 2.0 * x + 1.0;
-        Tensor pred = w * x + b;
-        Tensor loss = pow(pred - y, 2);
-        if (step == 0) first = loss;  // kept before backward: backward frees its graph
-        loss.backward();
-        if (tape_statements() != 0) FAIL("the tape was not reset by backward at step " << step);
-        history.push_back(loss.detach());
-        last_pred = pred.detach();
-        {
-            no_grad_guard guard;
-            w -= 0.1 * w.grad();
-            b -= 0.1 * b.grad();
+    on_fresh_thread([] {
+        Tensor w = tensor(0.5, requires_grad), b = tensor(0.0, requires_grad);
+        std::vector<Tensor> history;
+        Tensor first, last_pred;
+        const int steps = 100000;
+        history.reserve(steps);
+        for (int step = 0; step < steps; ++step) {
+            const double x = double(step % 7) / 7.0, y = 2.0 * x + 1.0;
+            Tensor pred = w * x + b;
+            Tensor loss = pow(pred - y, 2);
+            if (step == 0) first = loss;  // kept before backward: backward frees its graph
+            loss.backward();
+            if (tape_statements() != 0) FAIL("the tape was not reset by backward at step " << step);
+            history.push_back(loss.detach());
+            last_pred = pred.detach();
+            {
+                no_grad_guard guard;
+                w -= 0.1 * w.grad();
+                b -= 0.1 * b.grad();
+            }
+            w.grad().zero_();
+            b.grad().zero_();
         }
-        w.grad().zero_();
-        b.grad().zero_();
-    }
-    CHECK(tape_blocks_in_use() == 1);
-    CHECK(history.back().item() < 1e-12);  // converged to w = 2, b = 1
-    CHECK_THAT(w.item(), WithinAbs(2.0, 1e-5));
-    CHECK(first.grad_fn() == "PowBackward0");
-    CHECK_THROWS_WITH(first.backward(), etgrad_test::contains("backward through the graph a second time"));
+        CHECK(tape_blocks_in_use() == 1);
+        CHECK(history.back().item() < 1e-12);  // converged to w = 2, b = 1
+        CHECK_THAT(w.item(), WithinAbs(2.0, 1e-5));
+        CHECK(first.grad_fn() == "PowBackward0");
+        CHECK_THROWS_WITH(first.backward(), etgrad_test::contains("backward through the graph a second time"));
+    });
 }
 
 TEST_CASE("a loop that evaluates losses without backward and drops them stays flat", "[tape][reliability]") {
-    Tensor w = tensor(0.5, requires_grad);
-    double total = 0;
-    for (int step = 0; step < 100000; ++step) {
-        Tensor loss = sin(w * double(step)) + w;
-        total += loss.item();
-    }
-    CHECK(tape_statements() == 0);
-    CHECK(tape_blocks_in_use() == 1);
-    CHECK(std::isfinite(total));
+    on_fresh_thread([] {
+        Tensor w = tensor(0.5, requires_grad);
+        double total = 0;
+        for (int step = 0; step < 100000; ++step) {
+            Tensor loss = sin(w * double(step)) + w;
+            total += loss.item();
+        }
+        CHECK(tape_statements() == 0);
+        CHECK(tape_blocks_in_use() == 1);
+        CHECK(std::isfinite(total));
+    });
 }
 
 TEST_CASE("200,000 detach-and-require steps and a 200,000-statement graph need no deep recursion",
           "[tape][reliability]") {
-    Tensor x = tensor(1.0, requires_grad);
-    for (int k = 0; k < 200000; ++k) x = (x * 1.0).detach().requires_grad_();
-    CHECK(x.item() == 1.0);
-    Tensor y = x;
-    for (int k = 0; k < 200000; ++k) y = y * 1.0 + 0.0;
-    y.backward();
-    CHECK(x.grad().item() == 1.0);
-    x = Tensor{};
-    y = Tensor{};
-    CHECK(tape_statements() == 0);
+    on_fresh_thread([] {
+        Tensor x = tensor(1.0, requires_grad);
+        for (int k = 0; k < 200000; ++k) x = (x * 1.0).detach().requires_grad_();
+        CHECK(x.item() == 1.0);
+        Tensor y = x;
+        for (int k = 0; k < 200000; ++k) y = y * 1.0 + 0.0;
+        y.backward();
+        CHECK(x.grad().item() == 1.0);
+        x = Tensor{};
+        y = Tensor{};
+        CHECK(tape_statements() == 0);
+    });
 }
 
 TEST_CASE("a tensor changed in place after an op saved it refuses backward, as PyTorch's version counter does",
@@ -173,10 +196,53 @@ TEST_CASE("tensors handed to another thread die there safely, before or after th
 }
 
 TEST_CASE("a loop that keeps extending one statement stops extending it at a bounded size", "[tape][reliability]") {
-    Tensor x = tensor(1.0, requires_grad);
-    Tensor acc = x * 1.0;
-    for (int k = 0; k < 100000; ++k) acc = std::move(acc) + x;  // each step could fold into the last
-    CHECK(tape_statements() >= 100000 / 32);  // a new statement at least every 32 pairs: linear, not quadratic
-    acc.backward();
-    CHECK(x.grad().item() == 100001.0);
+    on_fresh_thread([] {
+        std::vector<Tensor> xs;
+        for (int k = 0; k < 64; ++k) xs.push_back(tensor(1.0 + k, requires_grad));
+        Tensor acc = xs[0] * 1.0;
+        for (int k = 0; k < 100000; ++k) acc = std::move(acc) + xs[std::size_t(k % 64)];  // each step could fold
+        CHECK(tape_statements() >= 100000 / 32);  // a new statement at least every 32 pairs: linear, not quadratic
+        acc.backward();
+        CHECK(xs[0].grad().item() == double(100000 / 64 + 1 + 1));  // its 1563 additions and the first product
+        CHECK(xs[63].grad().item() == double(100000 / 64));
+    });
+}
+
+TEST_CASE("an input used twice in one statement is one pair where that is exact for every adjoint",
+          "[tape][reliability]") {
+    on_fresh_thread([] {
+        Tensor x = tensor(1.0, requires_grad);
+        {
+            Tensor acc = x * 1.0;
+            for (int k = 0; k < 100000; ++k) acc = std::move(acc) + x;  // partials of one sign: one pair
+            CHECK(tape_statements() == 2);                               // x's registration and one statement
+            acc.backward();
+            CHECK(x.grad().item() == 100001.0);
+        }
+        const double inf = std::numeric_limits<double>::infinity();
+        // partials of opposite signs (or zero) stay apart: an infinite adjoint then gives NaN, as in
+        // PyTorch (inf * -3 + inf * 1), where their sum would give -inf
+        for (double c : {-3.0, 0.0}) {
+            Tensor t = tensor(0.5, requires_grad);
+            Tensor y = t + t * c;
+            y.backward(tensor(inf));
+            CHECK(std::isnan(t.grad().item()));
+            Tensor u = tensor(0.5, requires_grad);
+            Tensor z = u * c + u;  // the same, folded the other way round
+            z.backward(tensor(inf));
+            CHECK(std::isnan(u.grad().item()));
+        }
+        Tensor t = tensor(0.5, requires_grad);
+        Tensor y = t + t * 3.0;  // one sign: one pair, inf either way
+        y.backward(tensor(inf));
+        CHECK(t.grad().item() == inf);
+        Tensor v = tensor(-2.0, requires_grad);
+        Tensor sq = v * v;  // one input twice in one op: partials -2 and -2, one pair of -4
+        sq.backward();
+        CHECK(v.grad().item() == -4.0);
+        Tensor zero = tensor(0.0, requires_grad);
+        Tensor sq0 = zero * zero;  // partials 0 and 0 stay apart: inf * 0 + inf * 0 is NaN
+        sq0.backward(tensor(inf));
+        CHECK(std::isnan(zero.grad().item()));
+    });
 }

@@ -36,7 +36,9 @@ struct clamp_op {
 /// clamp(x, lo, hi) = min(max(x, lo), hi); the gradient passes on the closed interval [lo, hi].
 template <class X, class L, class H>
     requires operand<X> && operand<L> && operand<H>
-[[gnu::always_inline]] constexpr auto clamp(X x, L lo, H hi) { return apply<clamp_op>(std::move(x), std::move(lo), std::move(hi)); }
+[[gnu::always_inline]] constexpr auto clamp(X x, L lo, H hi) {
+    return apply<clamp_op>(std::move(x), std::move(lo), std::move(hi));
+}
 
 struct min_op {
     static constexpr char name[] = "min";

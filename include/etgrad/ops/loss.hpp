@@ -66,7 +66,9 @@ struct bce_with_logits_op {
 /// Binary cross-entropy of a logit z: bce(sigmoid(z), y) without overflow for any z.
 template <class Z, class Y>
     requires operand<Z> && operand<Y>
-[[gnu::always_inline]] constexpr auto bce_with_logits(Z z, Y y) { return apply<bce_with_logits_op>(std::move(z), std::move(y)); }
+[[gnu::always_inline]] constexpr auto bce_with_logits(Z z, Y y) {
+    return apply<bce_with_logits_op>(std::move(z), std::move(y));
+}
 
 struct mse_op {
     static constexpr char name[] = "mse";

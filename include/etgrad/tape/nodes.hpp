@@ -19,6 +19,7 @@
 namespace etgrad::detail {
 
 inline void release(Impl* p) noexcept;
+inline void release_edge(Impl* p) noexcept;
 
 inline const char* cross_thread_message() {
     return "a Tensor was used on a thread other than the one that made it: a tensor, its graph and its gradient "
@@ -39,7 +40,7 @@ inline const char* cross_thread_message() {
     for (const LeafSlot& l : s.leaves) release(l.leaf);
     s.leaves.clear();
     for (Node* n : s.nodes)
-        for (int i = 0; i < n->n_in; ++i) release(std::exchange(n->inputs[i].impl, nullptr));
+        for (int i = 0; i < n->n_in; ++i) release_edge(std::exchange(n->inputs[i].impl, nullptr));
     s.nodes.clear();
     s.arena.reset();
 }
@@ -52,15 +53,33 @@ inline void free_record(ThreadState& s, Impl* p) noexcept {
 /// A view let go of its storage owner.
 inline void release_view(Impl* owner) noexcept;
 
+/// A record's statement stops counting as live: no handle can reach it any more (it may still
+/// be an input edge of a general node, whose backward reads it).
+inline void statement_unreachable(ThreadState& s, Impl* p) noexcept {
+    if (p == s.last_impl) s.last_impl = nullptr;
+    if (p->role == Role::statement && p->epoch == s.epoch) {
+        const std::uint32_t t = stmt::trailer(p->rec_end);
+        if ((t & stmt::has_impl) && !(t & stmt::freed)) --s.live;
+        stmt::set_trailer(p->rec_end, t & ~stmt::has_impl);
+    }
+}
+
+/// The last handle to a record went away while general nodes still hold it as an input: its
+/// statement is no longer live (the tape may be reset), the record stays for those nodes.
+[[gnu::noinline]] inline void last_handle_gone(Impl* p) noexcept {
+    ThreadState& s = *p->home;
+    statement_unreachable(s, p);
+    if (s.live == 0 && s.count != 0 && !s.in_backward) reset_tape(s);
+}
+
 /// The last ref to a record went away, on its own thread.
 [[gnu::noinline]] inline void destroy_slow(Impl* p) noexcept {
     ThreadState& s = *p->home;
-    if (p == s.last_impl) s.last_impl = nullptr;
-    if (p->role == Role::statement && p->epoch == s.epoch) {
-        std::uint32_t t = stmt::trailer(p->rec_end);
-        if (!(t & stmt::freed)) --s.live;
-        stmt::set_trailer(p->rec_end, t & ~stmt::has_impl);
+    if (p->edge_refs > 0) {
+        last_handle_gone(p);
+        return;
     }
+    statement_unreachable(s, p);
     if (p->retains_grad) {
         if (p->node && p->epoch == s.epoch) p->node->retains = false;
         auto it = std::find(s.retaining.begin(), s.retaining.end(), p);
@@ -80,10 +99,10 @@ inline void release_view(Impl* owner) noexcept;
 [[gnu::always_inline]] inline void destroy(Impl* p) noexcept {
     ThreadState& s = *p->home;
     if (p->grad == nullptr && p->node == nullptr && p->view_refs == 0 && !p->is_view && !p->retains_grad &&
-        p->data == &p->local && p != s.last_impl) [[likely]] {
+        p->edge_refs == 0 && p->data == &p->local && p != s.last_impl) [[likely]] {
         if (p->role == Role::statement && p->epoch == s.epoch) {
             const std::uint32_t t = stmt::trailer(p->rec_end);
-            s.live -= !(t & stmt::freed);
+            s.live -= (t & (stmt::freed | stmt::has_impl)) == stmt::has_impl;
             stmt::set_trailer(p->rec_end, t & ~stmt::has_impl);
         }
         s.impls.put(p);
@@ -92,6 +111,11 @@ inline void release_view(Impl* owner) noexcept;
         return;
     }
     destroy_slow(p);
+}
+/// A general node let go of an input: when its state's tape is reset (by the thread that owns
+/// the state, or under its lock once that thread has ended; a node's inputs share its state).
+inline void release_edge(Impl* p) noexcept {
+    if (p && --p->edge_refs == 0 && p->refs == 0) destroy_slow(p);
 }
 inline void release_view(Impl* owner) noexcept {
     if (--owner->view_refs == 0 && owner->refs == 0) free_record(*owner->home, owner);
@@ -305,7 +329,7 @@ inline void set_input(ThreadState&, Node* n, int i, Impl* p, std::uint32_t index
     Input& in = n->inputs[i];
     in.index = index;
     in.impl = p;
-    ++p->refs;
+    ++p->edge_refs;
     in.rows = p->shape.rows();
     in.cols = p->shape.cols();
     in.version = p->storage_owner()->version;

@@ -72,7 +72,7 @@ enum class Role : std::uint8_t {
 /// counted pointer to one (copies share it, as Python names do).
 struct Impl {
     // the first 64 bytes: what a scalar op reads and writes
-    int refs = 1;       // handles (and the tape's registrations, edges and gradients)
+    int refs = 1;       // handles (and the tape's leaf registrations and gradients)
     Role role = Role::plain;
     bool requires_grad = false;
     bool is_view = false;       // its storage is owner's (detach)
@@ -98,6 +98,7 @@ struct Impl {
         Impl* next_free;       // the pool's free list, while dead
     };
     int view_refs = 0;          // detached views of its storage: they keep the storage, not the history
+    int edge_refs = 0;          // general nodes' input edges: they keep the record, but not its statement live
     std::uint32_t version = 0;  // bumped by in-place changes (the storage owner's counts)
     Shape shape;
 
@@ -262,7 +263,9 @@ inline double partial(const char* begin, std::uint32_t k) noexcept {
     std::memcpy(&p, begin + 8 * std::size_t(k), 8);
     return p;
 }
-inline void set_partial(char* begin, std::uint32_t k, double p) noexcept { std::memcpy(begin + 8 * std::size_t(k), &p, 8); }
+inline void set_partial(char* begin, std::uint32_t k, double p) noexcept {
+    std::memcpy(begin + 8 * std::size_t(k), &p, 8);
+}
 /// Input index k of a scalar statement of n pairs starting at `begin`.
 inline std::uint32_t index(const char* begin, std::uint32_t n, std::uint32_t k) noexcept {
     std::uint32_t i;
