@@ -98,6 +98,25 @@ TEST_CASE("a loop that evaluates losses without backward and drops them stays fl
     });
 }
 
+TEST_CASE("a loop that evaluates losses on whole tensors without backward and drops them stays flat",
+          "[tape][reliability]") {
+    on_fresh_thread([] {
+        Tensor X = tensor({{1.0, 2.0}, {3.0, 4.0}, {5.0, 6.0}});
+        Tensor y = tensor({1.0, 0.0, 1.0});
+        Tensor w = tensor({0.5, -0.25}, requires_grad);
+        double total = 0;
+        for (int step = 0; step < 20000; ++step) {
+            // ops on whole tensors: each op's node holds the intermediate before it as an input
+            Tensor z = matmul(X, w) * double(step % 5);
+            Tensor loss = mean(pow(z - y, 2)) + sum(sum(X * w, 1, true));
+            total += loss.item();
+        }
+        CHECK(tape_statements() == 0);
+        CHECK(tape_blocks_in_use() == 1);
+        CHECK(std::isfinite(total));
+    });
+}
+
 TEST_CASE("200,000 detach-and-require steps and a 200,000-statement graph need no deep recursion",
           "[tape][reliability]") {
     on_fresh_thread([] {
