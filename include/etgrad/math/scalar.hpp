@@ -105,6 +105,11 @@ constexpr detail::real_t<T> ipow(T x, I n) noexcept {
     const bool neg = n < 0;
     U k = neg ? U(0) - static_cast<U>(n) : static_cast<U>(n);
     detail::real_t<T> base = x, r = 1;
+    if (k <= 3) {  // the common exponents of a run-time n without a loop (the same products)
+        const detail::real_t<T> b = x;
+        r = k == 0 ? r : (k == 1 ? b : (k == 2 ? b * b : b * (b * b)));
+        return neg ? detail::real_t<T>(1) / r : r;
+    }
     while (k) {
         if (k & 1) r *= base;
         k >>= 1;
