@@ -188,10 +188,10 @@ class backward_pass {
         try {
             for (auto it = first; it != s_.leaves.end() && made < missing; ++it)
                 if (leaf_reached(*it) && !it->leaf->grad)
-                    fresh[made++] = make_impl(s_, it->leaf->shape, true, it->leaf->dtype);
+                    fresh[made++] = gradient_record(it->leaf);
             for (Impl* p : s_.retaining)
                 if (made < missing && retained_reached(p) && !p->grad)
-                    fresh[made++] = make_impl(s_, p->shape, true, p->dtype);
+                    fresh[made++] = gradient_record(p);
         } catch (...) {
             for (std::size_t k = 0; k < made; ++k) release(fresh[k]);
             throw;
@@ -210,6 +210,11 @@ class backward_pass {
             if (!p->grad) p->grad = fresh[f++];
             accumulate(p->grad, p->numel() == 1 ? &s_.adj[p->index] : p->node->adj);
         }
+    }
+    /// A zero gradient of p's shape and dtype (one element: inline, from the pool).
+    Impl* gradient_record(const Impl* p) {
+        if (p->shape.rank == 0) return make_scalar_impl(s_, p->dtype);  // its element is zero
+        return make_impl(s_, p->shape, true, p->dtype);
     }
     /// grad += adjoint, in the gradient's dtype (a float32 gradient accumulates in float).
     static void accumulate(Impl* grad, const double* adj) noexcept {
