@@ -154,7 +154,8 @@ class backward_pass {
                 done_ = i + 1;  // not processed: its freed mark stays as it was
                 throw;
             }
-            if (n->numel() > 1 && !n->retains) std::fill(n->adj, n->adj + n->numel(), 0.0);
+            // zeroed for the next pass through a retained graph; a freed one is never read again
+            if (n->numel() > 1 && !n->retains && retain_) std::fill(n->adj, n->adj + n->numel(), 0.0);
         }
     }
     /// Backward reached history that is gone; statements above i were processed.

@@ -99,7 +99,8 @@ inline void statement_unreachable(ThreadState& s, Impl* p) noexcept {
 [[gnu::always_inline]] inline void destroy(Impl* p) noexcept {
     ThreadState& s = *p->home;
     if (p->grad == nullptr && p->node == nullptr && p->view_refs == 0 && !p->is_view && !p->retains_grad &&
-        p->edge_refs == 0 && p->data == &p->local && p != s.last_impl) [[likely]] {
+        p->edge_refs == 0 && p->data == &p->local) [[likely]] {
+        if (p == s.last_impl) s.last_impl = nullptr;  // an expression's result, dropped
         if (p->role == Role::statement && p->epoch == s.epoch) {
             const std::uint32_t t = stmt::trailer(p->rec_end);
             s.live -= (t & (stmt::freed | stmt::has_impl)) == stmt::has_impl;

@@ -82,10 +82,8 @@ class Tensor {
     /// False for an absent gradient (`x.grad()` before any backward) or a default handle.
     bool defined() const noexcept { return p_ != nullptr; }
     double item() const {
-        check_defined("item()");
-        if (p_->numel() != 1)
-            throw shape_error("a Tensor with " + std::to_string(p_->numel()) +
-                              " elements cannot be converted to a scalar (shape " + p_->shape.str() + ")");
+        if (!p_ || p_->numel() != 1) [[unlikely]]
+            not_a_scalar();
         return detail::load(p_, 0);
     }
     /// The elements, row-major, as T (double by default: exact for either dtype).
@@ -194,6 +192,11 @@ class Tensor {
   private:
     friend struct detail::tensor_access;
     explicit Tensor(detail::Impl* adopt) noexcept : p_(adopt) {}
+    [[noreturn, gnu::noinline, gnu::cold]] void not_a_scalar() const {
+        check_defined("item()");
+        throw shape_error("a Tensor with " + std::to_string(p_->numel()) +
+                          " elements cannot be converted to a scalar (shape " + p_->shape.str() + ")");
+    }
     void check_defined(const char* what) const {
         if (!p_) throw autograd_error(std::string("Tensor::") + what + " on an undefined Tensor");
     }
