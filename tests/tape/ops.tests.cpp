@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <etgrad/tape.hpp>
@@ -157,6 +158,43 @@ TEST_CASE("grad_fn names follow PyTorch", "[tape][ops]") {
     CHECK(max(x, y).grad_fn() == "MaximumBackward0");
     CHECK(bce_with_logits(x, y).grad_fn() == "BinaryCrossEntropyWithLogitsBackward0");
     CHECK(sum(x).grad_fn() == "SumBackward0");
+}
+
+TEST_CASE("a static expression on scalar tensors: one statement, bindings by reference, numbers as constants",
+          "[tape][static]") {
+    constexpr auto X = var<"x">;
+    constexpr auto W = var<"w">;
+    constexpr auto K = var<"k">;
+    constexpr auto body = X + W * sin(X) + K * X;
+    Tensor w = tensor(0.001, requires_grad), x0 = tensor(0.5, requires_grad);
+    // a Tensor lvalue is bound by reference: no count is taken, the binding reads x itself
+    static_assert(std::is_same_v<decltype(X = x0), binding<"x", const Tensor&>>);
+    static_assert(std::is_same_v<decltype(X = tensor(1.0)), binding<"x", Tensor>>);
+    Tensor x = x0, y = x0;
+    for (int k = 0; k < 50; ++k) {
+        x = body(X = x, W = w, K = 2);     // an integer binding is a constant
+        y = y + w * sin(y) + 2.0 * y;      // the same, op by op
+    }
+    CHECK(x.grad_fn() == "ExprBackward0");
+    CHECK_THAT(x.item(), WithinRel(y.item(), 1e-14));
+    x.backward();
+    const double dw = w.grad().item(), dx0 = x0.grad().item();
+    w.grad().zero_();
+    x0.grad().zero_();
+    y.backward();
+    CHECK_THAT(dw, WithinRel(w.grad().item(), 1e-12));
+    CHECK_THAT(dx0, WithinRel(x0.grad().item(), 1e-12));
+    // a temporary tensor is moved in; a tensor that does not require grad gets no pair
+    Tensor c = tensor(3.0);
+    Tensor z = body(X = tensor(0.25, requires_grad), W = c, K = 0.5);
+    CHECK(z.requires_grad());
+    Tensor plain = body(X = c, W = c, K = 1);
+    CHECK_FALSE(plain.requires_grad());
+    CHECK(plain.item() == 3.0 + 3.0 * std::sin(3.0) + 3.0);
+    {
+        no_grad_guard off;
+        CHECK_FALSE(body(X = x0, W = w, K = 1).requires_grad());
+    }
 }
 
 TEST_CASE("a static expression on tensors is ONE node, elementwise over vectors", "[tape][static]") {
