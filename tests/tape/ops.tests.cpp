@@ -318,3 +318,34 @@ TEST_CASE("comparisons give 1 or 0 without grad, and where picks elementwise and
     CHECK(s.grad().item() == 5.0);
     CHECK_THROWS_AS(where(tensor({1.0, 0.0}), tensor({1.0, 2.0, 3.0}), 0.0), shape_error);
 }
+
+TEST_CASE("elementwise ops over runs: long tensors, scalar tensors and numbers broadcast, inactive operands",
+          "[tape][ops]") {
+    // 600 elements cross the 256-element runs twice; the scalar tensor s and the number 1.5 are
+    // broadcast, c does not require grad
+    const std::int64_t n = 600;
+    std::vector<double> av(n), cv(n);
+    for (std::int64_t k = 0; k < n; ++k) {
+        av[std::size_t(k)] = -3.0 + 6.0 * double(k) / double(n);
+        cv[std::size_t(k)] = 0.5 + 0.001 * double(k);
+    }
+    Tensor a = from_vector(av, {20, 30}).requires_grad_();
+    Tensor c = from_vector(cv, {20, 30});
+    Tensor s = tensor(0.75, requires_grad);
+    Tensor out = tanh(a * s + 1.5) * c + pow(a, 2) / (c + s);
+    sum(out).backward();
+    constexpr auto X = var<"x">;
+    constexpr auto S = var<"s">;
+    constexpr auto Cv = var<"c">;
+    constexpr auto f = tanh(X * S + 1.5) * Cv + pow(X, 2_c) / (Cv + S);
+    const auto ov = out.to_vector(), ga = a.grad().to_vector();
+    double gs = 0;
+    for (std::size_t k = 0; k < std::size_t(n); ++k) {
+        const auto r = value_and_grad(f, wrt(X, S), X = av[k], S = 0.75, Cv = cv[k]);
+        CHECK_THAT(ov[k], WithinRel(r.value, 1e-14));
+        CHECK_THAT(ga[k], WithinRel(r.grad[X], 1e-13) || WithinAbs(r.grad[X], 1e-15));
+        gs += r.grad[S];
+    }
+    CHECK_THAT(s.grad().item(), WithinRel(gs, 1e-12));
+    CHECK_FALSE(c.grad().defined());
+}

@@ -125,7 +125,10 @@ template <class Op, class... A, std::size_t... I>
     if constexpr (reduces_to_mean_v<Op>) check_loss_shapes(v);
     auto fn = [&a...]<class T>(const T* x, T* part, const bool* mask) {
         const T y = T(Op::value(rule_arg(x[I], a)...));
-        ((mask[I] ? void(part[I] = T(Op::template partial<I>(y, rule_arg(x[I], a)...))) : void()), ...);
+        // a number operand never records: its partial is not computed (the runs of
+        // elementwise_runs ask for every partial)
+        ((!arithmetic<A> && mask[I] ? void(part[I] = T(Op::template partial<I>(y, rule_arg(x[I], a)...))) : void()),
+         ...);
         return y;
     };
     return record(grad_fn_of<Op, A...>(), v, fn, reduces_to_mean_v<Op>);

@@ -2,6 +2,7 @@
 /// PyTorch's broadcasting among ranks 0, 1 and 2, and one node per op holding each element's
 /// partials, computed by a function of the elements (an op's rule, or a static statement).
 #pragma once
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -262,6 +263,39 @@ Tensor record_scalar(const char* name, const tape_operand (&v)[N], Fn fn) {
     }
 }
 
+/// The float64 elementwise loop where every operand is a tensor of the output's shape or is
+/// broadcast from one value: in runs of 256 elements, each operand read from its storage or from
+/// a run filled with its value, every partial computed (those nobody keeps go to scratch), so
+/// that the loop has no branch and no operand kind to test: the compiler can keep it in
+/// registers and vectorise it where the op's rule allows.
+template <std::size_t N, class Fn>
+void elementwise_runs(Fn& fn, const tape_operand (&v)[N], const std::int64_t (&stride)[N], double* out,
+                      double* const (&partial_out)[N], std::int64_t E) {
+    constexpr std::int64_t run = 256;
+    bool all[N];
+    std::fill_n(all, N, true);
+    double broadcast_values[N][run];
+    double scratch[run];
+    for (std::size_t i = 0; i < N; ++i)
+        if (stride[i] == 0) std::fill_n(broadcast_values[i], run, v[i].data ? v[i].data[0] : v[i].number);
+    for (std::int64_t k0 = 0; k0 < E; k0 += run) {
+        const std::int64_t m = std::min(run, E - k0);
+        const double* src[N];
+        double* dst[N];
+        for (std::size_t i = 0; i < N; ++i) {
+            src[i] = stride[i] ? v[i].data + k0 : broadcast_values[i];
+            dst[i] = partial_out[i] ? partial_out[i] + k0 : scratch;
+        }
+        double* const o = out + k0;
+        for (std::int64_t j = 0; j < m; ++j) {
+            double x[N], part[N]{};
+            for (std::size_t i = 0; i < N; ++i) x[i] = src[i][j];
+            o[j] = fn(x, part, all);
+            for (std::size_t i = 0; i < N; ++i) dst[i][j] = part[i];
+        }
+    }
+}
+
 /// An op on tensors of any shape, computed in T; Mixed: some operand is float32, so elements
 /// are read through tape_operand::get.
 template <class T, bool Mixed, std::size_t N, class Fn>
@@ -311,6 +345,12 @@ Tensor record_general(const char* name, const tape_operand (&v)[N], Fn fn, bool 
     }
     double* partial_out[N > 0 ? N : 1]{};  // by operand (null: inactive)
     for (int j = 0; j < n_active; ++j) partial_out[active[j]] = node->inputs[j].partial;
+    if constexpr (!Mixed && std::is_same_v<T, double> && N > 0) {
+        if (contiguous && !mean) {
+            elementwise_runs(fn, v, stride, out_data, partial_out, E);
+            return result;
+        }
+    }
     auto element = [&](std::int64_t k) {
         const T y = fn(values, partials, mask);
         if (mean) total.add(double(y));
