@@ -348,4 +348,19 @@ TEST_CASE("elementwise ops over runs: long tensors, scalar tensors and numbers b
     }
     CHECK_THAT(s.grad().item(), WithinRel(gs, 1e-12));
     CHECK_FALSE(c.grad().defined());
+    // a loss over runs is the mean of the elements' losses, its partials scaled by 1/n
+    a.grad().zero_();
+    Tensor labels = from_vector(cv, {20, 30}) - 0.5;
+    Tensor loss = bce_with_logits(a, labels);
+    loss.backward();
+    constexpr auto Y = var<"y">;
+    double mean_loss = 0;
+    const auto gl = a.grad().to_vector();
+    for (std::size_t k = 0; k < std::size_t(n); ++k) {
+        const auto r = value_and_grad(bce_with_logits(X, Y), wrt(X), X = av[k], Y = cv[k] - 0.5);
+        mean_loss += r.value / double(n);
+        CHECK_THAT(gl[k], WithinRel(r.grad[X] / double(n), 1e-13));
+    }
+    CHECK_THAT(loss.item(), WithinRel(mean_loss, 1e-13));
+    CHECK(std::isnan(mse(from_vector(std::vector<double>{}, {0}), from_vector(std::vector<double>{}, {0})).item()));
 }

@@ -268,10 +268,14 @@ Tensor record_scalar(const char* name, const tape_operand (&v)[N], Fn fn) {
 /// a run filled with its value, every partial computed (those nobody keeps go to scratch), so
 /// that the loop has no branch and no operand kind to test: the compiler can keep it in
 /// registers and vectorise it where the op's rule allows.
-template <std::size_t N, class Fn>
+/// Mean: the values are summed into `total` in element order (as the general loop does) and
+/// the partials scaled by 1/E; `out` is not written.
+template <bool Mean, std::size_t N, class Fn>
 void elementwise_runs(Fn& fn, const tape_operand (&v)[N], const std::int64_t (&stride)[N], double* out,
-                      double* const (&partial_out)[N], std::int64_t E) {
+                      double* const (&partial_out)[N], std::int64_t E, cascade_sum<double>& total) {
     constexpr std::int64_t run = 256;
+    const double scale = Mean ? 1.0 / double(E) : 1.0;
+    double values[Mean ? run : 1];
     bool all[N];
     std::fill_n(all, N, true);
     double broadcast_values[N][run];
@@ -286,13 +290,15 @@ void elementwise_runs(Fn& fn, const tape_operand (&v)[N], const std::int64_t (&s
             src[i] = stride[i] ? v[i].data + k0 : broadcast_values[i];
             dst[i] = partial_out[i] ? partial_out[i] + k0 : scratch;
         }
-        double* const o = out + k0;
+        double* const o = Mean ? values : out + k0;
         for (std::int64_t j = 0; j < m; ++j) {
             double x[N], part[N]{};
             for (std::size_t i = 0; i < N; ++i) x[i] = src[i][j];
             o[j] = fn(x, part, all);
-            for (std::size_t i = 0; i < N; ++i) dst[i][j] = part[i];
+            for (std::size_t i = 0; i < N; ++i) dst[i][j] = Mean ? part[i] * scale : part[i];
         }
+        if constexpr (Mean)
+            for (std::int64_t j = 0; j < m; ++j) total.add(values[j]);
     }
 }
 
@@ -347,7 +353,12 @@ Tensor record_general(const char* name, const tape_operand (&v)[N], Fn fn, bool 
     for (int j = 0; j < n_active; ++j) partial_out[active[j]] = node->inputs[j].partial;
     if constexpr (!Mixed && std::is_same_v<T, double> && N > 0) {
         if (contiguous && !mean) {
-            elementwise_runs(fn, v, stride, out_data, partial_out, E);
+            elementwise_runs<false>(fn, v, stride, out_data, partial_out, E, total);
+            return result;
+        }
+        if (contiguous) {
+            elementwise_runs<true>(fn, v, stride, out_data, partial_out, E, total);
+            store(out, 0, total.total() * scale);
             return result;
         }
     }
