@@ -364,3 +364,37 @@ TEST_CASE("elementwise ops over runs: long tensors, scalar tensors and numbers b
     CHECK_THAT(loss.item(), WithinRel(mean_loss, 1e-13));
     CHECK(std::isnan(mse(from_vector(std::vector<double>{}, {0}), from_vector(std::vector<double>{}, {0})).item()));
 }
+
+namespace {
+/// An op that counts how often its partial is asked for.
+inline int counted_partials = 0;
+struct counted_op {
+    static constexpr char name[] = "counted";
+    template <class A>
+    static constexpr auto value(A a) {
+        return a * a;
+    }
+    template <std::size_t I, class Y, class A>
+    static auto partial(const Y&, const A& a) {
+        if constexpr (std::is_same_v<A, double>) ++counted_partials;
+        return 2 * a;
+    }
+};
+}  // namespace
+
+TEST_CASE("elementwise ops on tensors compute partials only when something records", "[tape][ops]") {
+    Tensor x = from_vector(std::vector<double>(600, 1.5), {600}).requires_grad_();
+    counted_partials = 0;
+    {
+        no_grad_guard off;
+        Tensor y = apply<counted_op>(x);
+        CHECK(y.to_vector()[599] == 2.25);
+    }
+    Tensor plain = apply<counted_op>(x.detach());
+    CHECK_FALSE(plain.requires_grad());
+    CHECK(counted_partials == 0);
+    Tensor y = apply<counted_op>(x);
+    CHECK(counted_partials == 600);
+    sum(y).backward();
+    CHECK(x.grad().to_vector()[0] == 3.0);
+}

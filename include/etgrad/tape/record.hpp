@@ -3,6 +3,7 @@
 /// partials, computed by a function of the elements (an op's rule, or a static statement).
 #pragma once
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -269,15 +270,19 @@ Tensor record_scalar(const char* name, const tape_operand (&v)[N], Fn fn) {
 /// that the loop has no branch and no operand kind to test: the compiler can keep it in
 /// registers and vectorise it where the op's rule allows.
 /// Mean: the values are summed into `total` in element order (as the general loop does) and
-/// the partials scaled by 1/E; `out` is not written.
-template <bool Mean, std::size_t N, class Fn>
+/// the partials scaled by 1/E; `out` is not written. Record false (nothing records: no_grad, or
+/// no operand requires grad): no partial is computed.
+template <bool Mean, bool Record, std::size_t N, class Fn>
 void elementwise_runs(Fn& fn, const tape_operand (&v)[N], const std::int64_t (&stride)[N], double* out,
                       double* const (&partial_out)[N], std::int64_t E, cascade_sum<double>& total) {
     constexpr std::int64_t run = 256;
     const double scale = Mean ? 1.0 / double(E) : 1.0;
     double values[Mean ? run : 1];
-    bool all[N];
-    std::fill_n(all, N, true);
+    static constexpr std::array<bool, N> all = [] {
+        std::array<bool, N> a{};
+        a.fill(Record);
+        return a;
+    }();
     double broadcast_values[N][run];
     double scratch[run];
     for (std::size_t i = 0; i < N; ++i)
@@ -294,7 +299,7 @@ void elementwise_runs(Fn& fn, const tape_operand (&v)[N], const std::int64_t (&s
         for (std::int64_t j = 0; j < m; ++j) {
             double x[N], part[N]{};
             for (std::size_t i = 0; i < N; ++i) x[i] = src[i][j];
-            o[j] = fn(x, part, all);
+            o[j] = fn(x, part, all.data());
             for (std::size_t i = 0; i < N; ++i) dst[i][j] = Mean ? part[i] * scale : part[i];
         }
         if constexpr (Mean)
@@ -352,13 +357,12 @@ Tensor record_general(const char* name, const tape_operand (&v)[N], Fn fn, bool 
     double* partial_out[N > 0 ? N : 1]{};  // by operand (null: inactive)
     for (int j = 0; j < n_active; ++j) partial_out[active[j]] = node->inputs[j].partial;
     if constexpr (!Mixed && std::is_same_v<T, double> && N > 0) {
-        if (contiguous && !mean) {
-            elementwise_runs<false>(fn, v, stride, out_data, partial_out, E, total);
-            return result;
-        }
         if (contiguous) {
-            elementwise_runs<true>(fn, v, stride, out_data, partial_out, E, total);
-            store(out, 0, total.total() * scale);
+            if (n_active == 0 && !mean) elementwise_runs<false, false>(fn, v, stride, out_data, partial_out, E, total);
+            else if (!mean) elementwise_runs<false, true>(fn, v, stride, out_data, partial_out, E, total);
+            else if (n_active == 0) elementwise_runs<true, false>(fn, v, stride, out_data, partial_out, E, total);
+            else elementwise_runs<true, true>(fn, v, stride, out_data, partial_out, E, total);
+            if (mean) store(out, 0, total.total() * scale);
             return result;
         }
     }
