@@ -93,8 +93,9 @@ struct variable : expr_base<variable<Name>> {
         requires detail::bindable_value<V>
     constexpr auto operator=(V&& v) const {
         if constexpr (detail::array_value<V> && std::is_lvalue_reference_v<V>) {
-            const auto view = detail::view_of(v);
-            return binding<Name, std::remove_const_t<decltype(view)>>{view};
+            // built in place: a copy of a view made one field at a time is read back whole, a
+            // store-forwarding stall that costs more than a small array's whole gradient
+            return binding<Name, std::remove_cvref_t<decltype(detail::view_of(v))>>{detail::view_of(v)};
         } else if constexpr (tensor_like<V> && std::is_lvalue_reference_v<V>) {
             // a Tensor lvalue is read where it is (no count taken), as an array lvalue is viewed
             return binding<Name, const std::remove_cvref_t<V>&>{v};

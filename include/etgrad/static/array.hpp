@@ -187,7 +187,7 @@ struct into_check<T, name_list<A...>, into_list<O...>, B...> {
 };
 
 template <class Active, class Kind, class E, class... O, class... B>
-auto array_sweep(const reduction<Kind, E>& f, const into_list<O...>& into, const B&... b) {
+[[gnu::always_inline]] inline auto array_sweep(const reduction<Kind, E>& f, const into_list<O...>& into, const B&... b) {
     using T = real_t<typename element_type<typename B::value_type>::type...>;
     typename array_result<T, Active, into_list<O...>, B...>::type r{};
     each(std::make_index_sequence<Active::size>{}, [&](auto I) {
@@ -278,7 +278,7 @@ struct extent_check {
 };
 
 template <class Active, class Kind, class E, class... O, class... B>
-auto checked_array_sweep(const reduction<Kind, E>& f, const into_list<O...>& out, const B&... b) {
+[[gnu::always_inline]] inline auto checked_array_sweep(const reduction<Kind, E>& f, const into_list<O...>& out, const B&... b) {
     using T = real_t<typename element_type<typename B::value_type>::type...>;
     using check = into_check<T, Active, into_list<O...>, B...>;
     using extents = extent_check<typename unique_names<typename vars_of<typename lowered<E>::type>::type>::type, B...>;
@@ -300,18 +300,18 @@ auto checked_array_sweep(const reduction<Kind, E>& f, const into_list<O...>& out
 /// Value and gradient of a reduction with respect to every bound variable:
 /// `auto r = value_and_grad(mean(x * x), x = values); r.grad[x]` (a std::vector).
 template <class Kind, class E, class... B>
-auto value_and_grad(const reduction<Kind, E>& f, const B&... b) {
+[[gnu::always_inline]] inline auto value_and_grad(const reduction<Kind, E>& f, const B&... b) {
     return detail::checked_array_sweep<detail::name_list<B::name...>>(f, into(), b...);
 }
 /// The same, writing the gradients of the arrays named in into(...) into the caller's buffers
 /// (r.grad[x] is then a view of the buffer).
 template <class Kind, class E, class... O, class... B>
-auto value_and_grad(const reduction<Kind, E>& f, const into_list<O...>& out, const B&... b) {
+[[gnu::always_inline]] inline auto value_and_grad(const reduction<Kind, E>& f, const into_list<O...>& out, const B&... b) {
     return detail::checked_array_sweep<detail::name_list<B::name...>>(f, out, b...);
 }
 /// Value and gradient of a reduction with respect to the listed variables only.
 template <class Kind, class E, fixed_string... W, class... O, class... B>
-auto value_and_grad(const reduction<Kind, E>& f, wrt_list<W...>, const into_list<O...>& out, const B&... b) {
+[[gnu::always_inline]] inline auto value_and_grad(const reduction<Kind, E>& f, wrt_list<W...>, const into_list<O...>& out, const B&... b) {
     if constexpr (!detail::wrt_valid<W...>) {
         detail::check_wrt<W...>();
         return detail::invalid_call{};
@@ -320,7 +320,7 @@ auto value_and_grad(const reduction<Kind, E>& f, wrt_list<W...>, const into_list
     }
 }
 template <class Kind, class E, fixed_string... W, class... B>
-auto value_and_grad(const reduction<Kind, E>& f, wrt_list<W...> w, const B&... b) {
+[[gnu::always_inline]] inline auto value_and_grad(const reduction<Kind, E>& f, wrt_list<W...> w, const B&... b) {
     return value_and_grad(f, w, into(), b...);
 }
 /// d(sum(f), x), d(mean(f), x): the derivative of a reduction with respect to one variable.

@@ -83,6 +83,31 @@ template <class Active, class T, class E, class... B>
 inline constexpr bool short_path_applies =
     plain_vectors<T, E, B...> && all_in<Active, typename vars_of<E>::type>::value;
 
+/// The short path's one run of 8 to run_length elements, its sums pairwise (out of line: its
+/// buffers would make every call's frame large).
+template <class Active, bool Mean, class Used, class Numbers, class R, class E, class T>
+[[gnu::noinline]] void short_run(R& r, const E& expr, const T* const* ptr, const T* num, std::size_t n, T scale) {
+    constexpr std::size_t na = Active::size, K = run_length;
+    T vals[K], grads[K * na + 1];
+    std::array<T*, na + 1> outs{};
+    each(std::make_index_sequence<na>{}, [&](auto I) {
+        auto& g = boost::hana::at_c<I()>(r.grad.values);
+        if constexpr (std::is_same_v<std::remove_cvref_t<decltype(g)>, T>) {
+            outs[I()] = grads + K * I();
+        } else {
+            if constexpr (requires { g.resize(n); }) g.resize(n);
+            outs[I()] = g.data();
+        }
+    });
+    run_kernel<Active, T, Used, Numbers>(expr, ptr, num, n, scale, vals, outs.data());
+    auto total = [n](const T* v) { return pairwise_sum(v, std::int64_t(n)); };
+    r.value = Mean ? total(vals) / T(n) : total(vals);
+    each(std::make_index_sequence<na>{}, [&](auto I) {
+        auto& g = boost::hana::at_c<I()>(r.grad.values);
+        if constexpr (std::is_same_v<std::remove_cvref_t<decltype(g)>, T>) g = total(outs[I()]);
+    });
+}
+
 /// The short path: every array a contiguous vector of the same length n <= run_length. One run,
 /// its sums pairwise, nothing allocated but the engine's own gradient vectors. False (and
 /// nothing written) where it does not apply.
@@ -91,7 +116,7 @@ template <class Active, bool Mean, class R, class E, class... B>
     using T = std::remove_cvref_t<decltype(r.value)>;
     using Used = typename unique_names<typename vars_of<E>::type>::type;
     using Numbers = typename number_flags<Used, product_list<>, B...>::type;
-    constexpr std::size_t nu = Used::size, na = Active::size, K = run_length;
+    constexpr std::size_t nu = Used::size, na = Active::size;
     std::size_t n = 0;
     bool any = false, fits = true;
     auto visit = [&](const auto& bound) {
@@ -103,7 +128,7 @@ template <class Active, bool Mean, class R, class E, class... B>
         }
     };
     (visit(b), ...);
-    if (!fits || n > K) return false;
+    if (!fits || n > run_length) return false;
     if (!any) n = 1;
     bool buffers_fit = true;
     each(std::make_index_sequence<na>{}, [&](auto I) {
@@ -121,30 +146,35 @@ template <class Active, bool Mean, class R, class E, class... B>
         if constexpr (array_value<std::remove_cvref_t<decltype(v)>>) ptr[S()] = v.data();
         else num[S()] = T(v);
     });
-    T vals[K], grads[K * na + 1];
-    std::array<T*, na + 1> outs{};
-    each(std::make_index_sequence<na>{}, [&](auto I) {
-        auto& g = boost::hana::at_c<I()>(r.grad.values);
-        if constexpr (std::is_same_v<std::remove_cvref_t<decltype(g)>, T>) {
-            outs[I()] = grads + K * I();
-        } else {
-            if constexpr (requires { g.resize(n); }) g.resize(n);
-            outs[I()] = g.data();
-        }
-    });
     const T scale = Mean ? T(1) / T(n) : T(1);
-    run_kernel<Active, T, Used, Numbers>(expr, ptr.data(), num.data(), n, scale, vals, outs.data());
-    auto total = [n](const T* v) {  // a few terms in order (as pairwise_sum adds them), else pairwise
-        if (n >= 8) return pairwise_sum(v, std::int64_t(n));
-        T s = 0;
-        for (std::size_t k = 0; k < n; ++k) s += v[k];
-        return s;
-    };
-    r.value = Mean ? total(vals) / T(n) : total(vals);
-    each(std::make_index_sequence<na>{}, [&](auto I) {
-        auto& g = boost::hana::at_c<I()>(r.grad.values);
-        if constexpr (std::is_same_v<std::remove_cvref_t<decltype(g)>, T>) g = total(outs[I()]);
-    });
+    if (n < 8) {  // a few elements: one at a time, the value and numbers' gradients summed in order as below
+        T value = 0;
+        std::array<T, na + 1> sums{};
+        std::array<T*, na + 1> dst{};
+        each(std::make_index_sequence<na>{}, [&](auto I) {
+            auto& g = boost::hana::at_c<I()>(r.grad.values);
+            if constexpr (!std::is_same_v<std::remove_cvref_t<decltype(g)>, T>) {
+                if constexpr (requires { g.resize(n); }) g.resize(n);
+                dst[I()] = g.data();
+            }
+        });
+        for (std::size_t k = 0; k < n; ++k) {
+            const auto e = sweep_in<Active, T>(expr, run_env<T, T, Used, Numbers>{ptr.data(), num.data(), k});
+            value += e.value;
+            each(std::make_index_sequence<na>{}, [&](auto I) {
+                using G = std::remove_cvref_t<decltype(boost::hana::at_c<I()>(r.grad.values))>;
+                if constexpr (std::is_same_v<G, T>) sums[I()] += e.grad.values[I()] * scale;
+                else dst[I()][k] = e.grad.values[I()] * scale;
+            });
+        }
+        r.value = Mean ? value / T(n) : value;
+        each(std::make_index_sequence<na>{}, [&](auto I) {
+            auto& g = boost::hana::at_c<I()>(r.grad.values);
+            if constexpr (std::is_same_v<std::remove_cvref_t<decltype(g)>, T>) g = sums[I()];
+        });
+        return true;
+    }
+    short_run<Active, Mean, Used, Numbers>(r, expr, ptr.data(), num.data(), n, scale);
     return true;
 }
 
@@ -270,12 +300,12 @@ template <class Active, bool Mean, bool Map = false, class R, class E, class... 
     }
 
     // the vector of each product, contiguous and in T
-    std::array<std::vector<T>, nu + 1> product_w;
+    std::array<small_buffer<T>, nu + 1> product_w;
     each(std::make_index_sequence<nu>{}, [&](auto S) {
         using PS = typename product_of<name_at<S(), Used>::value, Products>::type;
         if constexpr (!std::is_void_v<PS>) {
             const auto& wa = boost::hana::at_c<index_of_name<PS::w, B::name...>>(accs);
-            product_w[S()].resize(wa.shape.dims[0]);
+            product_w[S()].assign(wa.shape.dims[0], T(0));
             for (std::size_t j = 0; j < wa.shape.dims[0]; ++j)
                 product_w[S()][j] = T(wa.ptr[std::ptrdiff_t(j) * wa.col_stride]);
         }
@@ -303,7 +333,7 @@ template <class Active, bool Mean, bool Map = false, class R, class E, class... 
         for (std::size_t S = 0; S < nu; ++S) fill[S] = vals + K * (1 + ni + S);
         std::array<const T*, nu + 1> ptr{};
         std::array<T, nu + 1> num{};
-        std::vector<T> row_sum;
+        small_buffer<T> row_sum;
         each(std::make_index_sequence<nu>{}, [&](auto S) {
             constexpr auto N = name_at<S(), Used>::value;
             if constexpr (std::is_void_v<typename product_of<N, Products>::type>) {

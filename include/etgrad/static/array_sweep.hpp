@@ -169,12 +169,38 @@ struct sink {
     std::ptrdiff_t rs = 0, cs = 1;         // the destination's strides in that shape
 };
 
+/// Numbers of type T, up to 32 of them kept inside (small arrays' passes allocate nothing).
+template <class T>
+class small_buffer {
+    static constexpr std::size_t inside = 32;
+    T local_[inside];
+    std::unique_ptr<T[]> heap_;
+    std::size_t capacity_ = 0, size_ = 0;
+
+public:
+    /// n elements, each v.
+    void assign(std::size_t n, T v) {
+        if (n > inside && n > capacity_) {
+            heap_.reset(new T[n]);
+            capacity_ = n;
+        }
+        size_ = n;
+        T* p = data();
+        for (std::size_t i = 0; i < n; ++i) p[i] = v;
+    }
+    T* data() noexcept { return size_ > inside ? heap_.get() : local_; }
+    const T* data() const noexcept { return size_ > inside ? heap_.get() : local_; }
+    std::size_t size() const noexcept { return size_; }
+    T& operator[](std::size_t i) noexcept { return data()[i]; }
+    const T& operator[](std::size_t i) const noexcept { return data()[i]; }
+};
+
 /// A thread's share: its sums and buffers (combined in order by the caller).
 template <class T, std::size_t NA>
 struct part_state {
     cascade_sum<T> value;
     std::array<cascade_sum<T>, NA + 1> numbers;
-    std::array<std::vector<T>, NA + 1> buffers;
+    std::array<small_buffer<T>, NA + 1> buffers;
 };
 
 /// The product slot named Name among P... (void when Name names none).
