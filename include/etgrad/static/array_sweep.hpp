@@ -136,22 +136,27 @@ struct run_env<V, T, name_list<N...>, std::integer_sequence<bool, IsNumber...>> 
 template <class Active, class T, class Names, class Numbers, class F>
 [[gnu::always_inline]] inline void run_kernel(const F& f, const T* const* p, const T* c, std::size_t L, T scale,
                                               T* vals, T* const* outs) {
-    constexpr std::size_t na = Active::size;
+    constexpr std::size_t na = Active::size, nu = Names::size;
+    // the pointers copied to locals: the compiler then knows that no store of the loop moves them
+    const T* in[nu + 1];
+    T* out[na + 1];
+    for (std::size_t i = 0; i < nu; ++i) in[i] = p[i];
+    for (std::size_t a = 0; a < na; ++a) out[a] = outs[a];
     std::size_t k = 0;
     using P = typename pack_for<T>::type;
     if constexpr (!std::is_void_v<P>) {
         constexpr std::size_t W = P::size;
         const P pscale(scale);
         for (; k + W <= L; k += W) {
-            const auto e = sweep_in<Active, P>(f, run_env<P, T, Names, Numbers>{p, c, k});
+            const auto e = sweep_in<Active, P>(f, run_env<P, T, Names, Numbers>{in, c, k});
             store_pack(e.value, vals + k);
-            for (std::size_t a = 0; a < na; ++a) store_pack(P(e.grad.values[a] * pscale), outs[a] + k);
+            for (std::size_t a = 0; a < na; ++a) store_pack(P(e.grad.values[a] * pscale), out[a] + k);
         }
     }
     for (; k < L; ++k) {
-        const auto e = sweep_in<Active, T>(f, run_env<T, T, Names, Numbers>{p, c, k});
+        const auto e = sweep_in<Active, T>(f, run_env<T, T, Names, Numbers>{in, c, k});
         vals[k] = e.value;
-        for (std::size_t a = 0; a < na; ++a) outs[a][k] = e.grad.values[a] * scale;
+        for (std::size_t a = 0; a < na; ++a) out[a][k] = e.grad.values[a] * scale;
     }
 }
 
