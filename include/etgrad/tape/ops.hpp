@@ -26,7 +26,8 @@ namespace detail {
 /// that pow(t, 2) keeps an integer exponent and multiplies instead of calling std::pow).
 template <class T, class A>
 auto rule_arg(T element, const A& a) {
-    if constexpr (std::is_floating_point_v<A>) return T(a);
+    if constexpr (requires { A::value; typename A::value_type; }) return typename A::value_type(A::value);
+    else if constexpr (std::is_floating_point_v<A>) return T(a);
     else if constexpr (arithmetic<A>) return a;
     else return element;
 }
@@ -118,20 +119,39 @@ template <class Op, bool... Owned, class... A, std::size_t... I>
     return scalar_statement(s, grad_fn_of<Op, A...>(), y, impls, mask, partial, owned);
 }
 
-/// An op on tensors of any shape: one general node.
-template <class Op, class... A, std::size_t... I>
-[[gnu::noinline]] Tensor general_elementwise(std::index_sequence<I...>, const A&... a) {
-    const tape_operand v[] = {operand_of(a)...};
-    if constexpr (reduces_to_mean_v<Op>) check_loss_shapes(v);
-    auto fn = [&a...]<class T>(const T* x, T* part, const bool* mask) {
-        const T y = T(Op::value(rule_arg(x[I], a)...));
+/// The record of an op on tensors of any shape, r... its operands as the rules see them (A...
+/// as given).
+template <class Op, class... A, std::size_t... I, class... R>
+[[gnu::always_inline]] inline Tensor general_record(std::index_sequence<I...>, const tape_operand (&v)[sizeof...(A)],
+                                                   const R&... r) {
+    auto fn = [&r...]<class T>(const T* x, T* part, const bool* mask) {
+        const T y = T(Op::value(rule_arg(x[I], r)...));
         // a number operand never records: its partial is not computed (the runs of
         // elementwise_runs ask for every partial)
-        ((!arithmetic<A> && mask[I] ? void(part[I] = T(Op::template partial<I>(y, rule_arg(x[I], a)...))) : void()),
+        ((!arithmetic<A> && mask[I] ? void(part[I] = T(Op::template partial<I>(y, rule_arg(x[I], r)...))) : void()),
          ...);
         return y;
     };
     return record(grad_fn_of<Op, A...>(), v, fn, reduces_to_mean_v<Op>);
+}
+
+/// An op on tensors of any shape: one general node.
+template <class Op, class... A, std::size_t... I>
+[[gnu::noinline]] Tensor general_elementwise(std::index_sequence<I...> seq, const A&... a) {
+    const tape_operand v[] = {operand_of(a)...};
+    if constexpr (reduces_to_mean_v<Op>) check_loss_shapes(v);
+    if constexpr (sizeof...(A) == 2) {
+        using B = std::tuple_element_t<1, std::tuple<A...>>;
+        if constexpr (std::is_integral_v<B>) {
+            // an integer second operand (pow's exponent) of 1, 2 or 3 as a compile-time constant:
+            // the same products as for the run-time integer, without a branch per element
+            const auto& [a0, a1] = std::tie(a...);
+            if (a1 == B(1)) return general_record<Op, A...>(seq, v, a0, std::integral_constant<B, B(1)>{});
+            if (a1 == B(2)) return general_record<Op, A...>(seq, v, a0, std::integral_constant<B, B(2)>{});
+            if (a1 == B(3)) return general_record<Op, A...>(seq, v, a0, std::integral_constant<B, B(3)>{});
+        }
+    }
+    return general_record<Op, A...>(seq, v, a...);
 }
 
 /// Owned: whether each operand came as an rvalue (a temporary this op may fold). The scalar
