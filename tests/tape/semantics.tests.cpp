@@ -183,6 +183,46 @@ TEST_CASE("only leaves keep .grad; retain_grad keeps a non-leaf's", "[tape][rule
     CHECK(x.grad().item() == 3.0 * 4 + 5.0 * 4);
 }
 
+TEST_CASE("tensor adjoints across passes: two consumers, broadcasting, retained graphs, retain_grad, seeds",
+          "[tape][rules]") {
+    // Each pass starts every tensor adjoint afresh (its first writer stores, later ones add):
+    // the gradients of a second pass through a retained graph add to the first's exactly.
+    const std::vector<double> xv{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, bv{0.5, 1, 1.5, 2};
+    Tensor x = from_vector(xv, {3, 4}).requires_grad_();
+    Tensor b = from_vector(bv, {4}).requires_grad_();
+    Tensor y = x * 2.0 + b;  // b broadcast down the rows
+    y.retain_grad();
+    Tensor z = sum(y * y) + sum(y) + mean(x);  // y read by two ops, x by two
+    std::vector<double> dy(12), dx(12), db(4, 0.0);
+    for (std::size_t k = 0; k < 12; ++k) {
+        dy[k] = 2 * (2 * xv[k] + bv[k % 4]) + 1;
+        dx[k] = 2 * dy[k] + 1.0 / 12;
+        db[k % 4] += dy[k];
+    }
+    for (int pass = 1; pass <= 3; ++pass) {
+        CAPTURE(pass);
+        if (pass < 3) z.backward(retain_graph);
+        else z.backward();
+        const std::vector<double> gx = x.grad().to_vector(), gb = b.grad().to_vector(), gy = y.grad().to_vector();
+        for (std::size_t k = 0; k < 12; ++k) {
+            CHECK_THAT(gx[k], WithinRel(pass * dx[k], 1e-15));
+            CHECK_THAT(gy[k], WithinRel(pass * dy[k], 1e-15));
+        }
+        for (std::size_t j = 0; j < 4; ++j) CHECK_THAT(gb[j], WithinRel(pass * db[j], 1e-15));
+    }
+    CHECK_THROWS_AS(z.backward(), autograd_error);  // freed after the third pass
+    // a tensor root with a seed, twice through the retained graph, then once more after zeroing
+    x.grad().zero_();
+    Tensor w = x * 3.0;
+    const Tensor seed = full({3, 4}, 0.5);
+    w.backward(seed, retain_graph);
+    w.backward(seed, retain_graph);
+    for (double g : x.grad().to_vector()) CHECK(g == 3.0);
+    x.grad().zero_();
+    w.backward(seed);
+    for (double g : x.grad().to_vector()) CHECK(g == 1.5);
+}
+
 TEST_CASE("three ways to stop tracking: requires_grad_(false), detach(), no_grad_guard", "[tape][rules]") {
     Tensor x = tensor({1.0, 2.0, 3.0}, requires_grad);
     SECTION("requires_grad_(false) in place") {

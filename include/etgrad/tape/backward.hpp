@@ -37,8 +37,14 @@ class backward_pass {
         s_.in_backward = true;
         s_.last_impl = nullptr;  // a statement backward went through is not extended
         try {
-            double* out = root_->numel() == 1 ? &s_.adj[r] : root_->node->adj;
-            for (std::int64_t k = 0; k < root_->numel(); ++k) out[k] += seed ? seed[k] : 1.0;
+            if (root_->numel() == 1) {
+                s_.adj[r] += seed ? seed[0] : 1.0;
+            } else {
+                Node* n = root_->node;
+                for (std::int64_t k = 0; k < root_->numel(); ++k)
+                    n->adj[k] = (n->adj_fresh ? 0.0 : n->adj[k]) + (seed ? seed[k] : 1.0);
+                n->adj_fresh = false;
+            }
             s_.reached[r] = reach::yes;
             sweep();
             commit();
@@ -154,8 +160,8 @@ class backward_pass {
                 done_ = i + 1;  // not processed: its freed mark stays as it was
                 throw;
             }
-            // zeroed for the next pass through a retained graph; a freed one is never read again
-            if (n->numel() > 1 && !n->retains && retain_) std::fill(n->adj, n->adj + n->numel(), 0.0);
+            // fresh for the next pass through a retained graph; a freed one is never read again
+            if (!n->retains) n->adj_fresh = true;
         }
     }
     /// Backward reached history that is gone; statements above i were processed.
@@ -204,12 +210,13 @@ class backward_pass {
             Impl* leaf = it->leaf;
             if (!leaf->grad) leaf->grad = fresh[f++];
             if (leaf->numel() == 1) accumulate(leaf->grad, &s_.adj[it->index]);
-            else if (it->stage) accumulate(leaf->grad, it->stage);
+            else if (it->stage && !it->fresh) accumulate(leaf->grad, it->stage);
         }
         for (Impl* p : s_.retaining) {
             if (!retained_reached(p)) continue;
             if (!p->grad) p->grad = fresh[f++];
-            accumulate(p->grad, p->numel() == 1 ? &s_.adj[p->index] : p->node->adj);
+            if (p->numel() == 1) accumulate(p->grad, &s_.adj[p->index]);
+            else if (!p->node->adj_fresh) accumulate(p->grad, p->node->adj);
         }
     }
     /// A zero gradient of p's shape and dtype (one element: inline, from the pool).
@@ -238,24 +245,24 @@ class backward_pass {
             if ((t & stmt::kind_mask) == stmt::general) {
                 Node* n;
                 std::memcpy(&n, e - 16, sizeof n);
-                if (n->numel() > 1) std::fill(n->adj, n->adj + n->numel(), 0.0);
+                n->adj_fresh = true;
             }
             return true;
         });
         freed_records_ = 0;
     }
 
-    /// Leaves the scratch and the staging buffers zero for the next pass.
+    /// Leaves the scratch zero and the staging buffers fresh for the next pass.
     void clear() noexcept {
         const std::uint32_t r = root_->index;
         std::fill(s_.adj.begin() + low_, s_.adj.begin() + r + 1, 0.0);
         std::fill(s_.reached.begin() + low_, s_.reached.begin() + r + 1, reach::no);
         const auto first = first_leaf_from(s_, low_);
         for (auto it = first; it != s_.leaves.end() && it->index <= r; ++it)
-            if (it->stage) std::fill(it->stage, it->stage + it->leaf->numel(), 0.0);
+            it->fresh = true;
         for (Impl* p : s_.retaining)
             if (p->epoch == s_.epoch && p->numel() > 1 && p->node && p->index >= low_ && p->index <= r)
-                std::fill(p->node->adj, p->node->adj + p->numel(), 0.0);
+                p->node->adj_fresh = true;
     }
 
     ThreadState& s_;

@@ -310,10 +310,7 @@ inline Node* make_node(ThreadState& s, const Shape& out, int n_in, std::int64_t 
     double* partials = reinterpret_cast<double*>(mem + sizeof(Node) + sizeof(Input) * std::size_t(n_in));
     for (int i = 0; i < n_in; ++i) new (n->inputs + i) Input{nullptr, partials + i * elements, 1, 1, 0, 0};
     n->adj = &n->adj_local;
-    if (m > 1) {
-        n->adj = partials + elements * n_in;
-        std::fill(n->adj, n->adj + m, 0.0);
-    }
+    if (m > 1) n->adj = partials + elements * n_in;  // not zeroed: adj_fresh
     std::memcpy(at, &n, sizeof n);
     stmt::set_trailer(at + 16, stmt::general);
     s.tape.cursor = at + 16;

@@ -30,19 +30,25 @@ inline LeafSlot& leaf_slot_at(ThreadState& s, std::uint32_t index) noexcept { re
 
 /// Where a node adds into an input's adjoint: the tape's adjoint vector for one element, the
 /// input's node for a recorded tensor, a staging buffer for a leaf (committed after the pass);
-/// null for history that is gone (the pass throws when it reaches it).
-inline double* adjoint_target(ThreadState& s, const Input& in) {
-    const Impl* x = in.impl;
-    if (x->numel() == 1) return &s.adj[in.index];
-    if (x->role == Role::statement) return x->epoch == s.epoch ? x->node->adj : nullptr;
-    if (x->epoch != s.epoch) return nullptr;
+/// null for history that is gone (the pass throws when it reaches it). fresh: the flag of a
+/// buffer that holds nothing of this pass yet (its first writer stores instead of adding, so no
+/// buffer is zeroed beforehand); null for the tape's adjoint vector, which is kept zero.
+struct adjoint_ref {
+    double* target;
+    bool* fresh;
+};
+inline adjoint_ref adjoint_target(ThreadState& s, const Input& in) {
+    Impl* x = in.impl;
+    if (x->numel() == 1) return {&s.adj[in.index], nullptr};
+    if (x->role == Role::statement)
+        return x->epoch == s.epoch ? adjoint_ref{x->node->adj, &x->node->adj_fresh} : adjoint_ref{nullptr, nullptr};
+    if (x->epoch != s.epoch) return {nullptr, nullptr};
     LeafSlot& slot = leaf_slot_at(s, in.index);
     if (!slot.stage) {
-        const std::size_t n = std::size_t(x->numel());
-        slot.stage = static_cast<double*>(s.arena.alloc(n * sizeof(double)));
-        std::fill(slot.stage, slot.stage + n, 0.0);
+        slot.stage = static_cast<double*>(s.arena.alloc(std::size_t(x->numel()) * sizeof(double)));
+        slot.fresh = true;
     }
-    return slot.stage;
+    return {slot.stage, &slot.fresh};
 }
 
 [[noreturn]] inline void modified_in_place(const Input& in) {
@@ -73,13 +79,17 @@ inline void matmul_backward(const Input* io, int i, const double* adj, double* t
 }
 
 /// An elementwise node's reverse step for one input of shape (in.rows, in.cols) broadcast to
-/// (R, C): target[j] += partial[k] * adj[k] summed over the elements k that read element j. The
-/// common layouts (the same shape, a row broadcast down the rows) run contiguous loops.
+/// (R, C): target[j] += partial[k] * adj[k] summed over the elements k that read element j (=
+/// where assign: the same shape, target fresh). The common layouts (the same shape, a row
+/// broadcast down the rows) run contiguous loops.
 inline void elementwise_backward(const Input& in, const double* __restrict adj, double* __restrict target,
-                                 std::int64_t R, std::int64_t C) noexcept {
+                                 std::int64_t R, std::int64_t C, bool assign) noexcept {
     const double* __restrict part = in.partial;
     if (in.rows == R && in.cols == C) {
-        for (std::int64_t k = 0; k < R * C; ++k) target[k] += part[k] * adj[k];
+        if (assign)
+            for (std::int64_t k = 0; k < R * C; ++k) target[k] = part[k] * adj[k];
+        else
+            for (std::int64_t k = 0; k < R * C; ++k) target[k] += part[k] * adj[k];
     } else if (in.rows == 1 && in.cols == C) {
         for (std::int64_t r = 0; r < R; ++r)
             for (std::int64_t c = 0; c < C; ++c) target[c] += part[r * C + c] * adj[r * C + c];
@@ -105,12 +115,19 @@ inline void elementwise_backward(const Input& in, const double* __restrict adj, 
         if (in.index == no_index) continue;
         s.reached[in.index] = reach::yes;
         low = std::min(low, in.index);
-        double* target = adjoint_target(s, in);
+        const auto [target, fresh] = adjoint_target(s, in);
         if (!target) continue;
         const Impl* x = in.impl;
+        // a fresh target is stored where this step writes each of its elements once, else zeroed
+        const bool whole = (n->kind == Kind::elementwise && in.rows == n->out_shape.rows() &&
+                            in.cols == n->out_shape.cols()) ||
+                           n->kind == Kind::reduce_all;
+        const bool assign = fresh && *fresh && whole;
+        if (fresh && *fresh && !whole) std::fill(target, target + x->numel(), 0.0);
+        if (fresh) *fresh = false;
         switch (n->kind) {
             case Kind::elementwise:
-                elementwise_backward(in, adj, target, n->out_shape.rows(), n->out_shape.cols());
+                elementwise_backward(in, adj, target, n->out_shape.rows(), n->out_shape.cols(), assign);
                 break;
             case Kind::mean_elementwise: {
                 const std::int64_t R = n->elem_rows, C = n->elem_cols;
@@ -122,7 +139,10 @@ inline void elementwise_backward(const Input& in, const double* __restrict adj, 
                 break;
             }
             case Kind::reduce_all:
-                for (std::int64_t j = 0; j < x->numel(); ++j) target[j] += n->scale * adj[0];
+                if (assign)
+                    for (std::int64_t j = 0; j < x->numel(); ++j) target[j] = n->scale * adj[0];
+                else
+                    for (std::int64_t j = 0; j < x->numel(); ++j) target[j] += n->scale * adj[0];
                 break;
             case Kind::reduce_axis: {
                 const std::int64_t R = x->shape.rows(), C = x->shape.cols();

@@ -226,6 +226,7 @@ struct Node {
     Kind kind = Kind::elementwise;
     std::uint8_t n_in = 0;
     bool retains = false;  // its output asked for retain_grad: backward reads adj after the pass
+    bool adj_fresh = true;  // adj holds nothing of this pass yet: its first writer stores, not adds
     std::int64_t numel() const noexcept { return out_shape.numel(); }
 };
 

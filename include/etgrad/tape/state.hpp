@@ -24,6 +24,7 @@ struct LeafSlot {
     Impl* leaf;
     std::uint32_t index;
     double* stage = nullptr;
+    bool fresh = true;  // stage holds nothing of this pass yet: its first writer stores, not adds
 };
 
 /// Whether backward has reached a statement: a byte that is not a character type, so that
