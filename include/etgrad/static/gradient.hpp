@@ -58,6 +58,8 @@ template <class T, fixed_string... Names>
 struct result_for<T, name_list<Names...>> {
     using type = value_and_gradient<T, Names...>;
 };
+template <class T, class Names>
+using gradient_for_t = decltype(std::declval<typename result_for<T, Names>::type&>().grad);
 
 template <class Active, class T, class E, class G>
 [[gnu::always_inline]] constexpr void backward(const E& e, const cache<T, E>& c, T adj, G& g);
