@@ -187,7 +187,8 @@ struct into_check<T, name_list<A...>, into_list<O...>, B...> {
 };
 
 template <class Active, class Kind, class E, class... O, class... B>
-[[gnu::always_inline]] inline auto array_sweep(const reduction<Kind, E>& f, const into_list<O...>& into, const B&... b) {
+[[gnu::always_inline]] inline auto array_sweep(const reduction<Kind, E>& f, const into_list<O...>& into,
+                                               const B&... b) {
     using T = real_t<typename element_type<typename B::value_type>::type...>;
     typename array_result<T, Active, into_list<O...>, B...>::type r{};
     each(std::make_index_sequence<Active::size>{}, [&](auto I) {
@@ -278,7 +279,8 @@ struct extent_check {
 };
 
 template <class Active, class Kind, class E, class... O, class... B>
-[[gnu::always_inline]] inline auto checked_array_sweep(const reduction<Kind, E>& f, const into_list<O...>& out, const B&... b) {
+[[gnu::always_inline]] inline auto checked_array_sweep(const reduction<Kind, E>& f, const into_list<O...>& out,
+                                                       const B&... b) {
     using T = real_t<typename element_type<typename B::value_type>::type...>;
     using check = into_check<T, Active, into_list<O...>, B...>;
     using extents = extent_check<typename unique_names<typename vars_of<typename lowered<E>::type>::type>::type, B...>;
@@ -306,12 +308,14 @@ template <class Kind, class E, class... B>
 /// The same, writing the gradients of the arrays named in into(...) into the caller's buffers
 /// (r.grad[x] is then a view of the buffer).
 template <class Kind, class E, class... O, class... B>
-[[gnu::always_inline]] inline auto value_and_grad(const reduction<Kind, E>& f, const into_list<O...>& out, const B&... b) {
+[[gnu::always_inline]] inline auto value_and_grad(const reduction<Kind, E>& f, const into_list<O...>& out,
+                                                  const B&... b) {
     return detail::checked_array_sweep<detail::name_list<B::name...>>(f, out, b...);
 }
 /// Value and gradient of a reduction with respect to the listed variables only.
 template <class Kind, class E, fixed_string... W, class... O, class... B>
-[[gnu::always_inline]] inline auto value_and_grad(const reduction<Kind, E>& f, wrt_list<W...>, const into_list<O...>& out, const B&... b) {
+[[gnu::always_inline]] inline auto value_and_grad(const reduction<Kind, E>& f, wrt_list<W...>,
+                                                  const into_list<O...>& out, const B&... b) {
     if constexpr (!detail::wrt_valid<W...>) {
         detail::check_wrt<W...>();
         return detail::invalid_call{};

@@ -147,7 +147,7 @@ template <class Active, bool Mean, class R, class E, class... B>
         else num[S()] = T(v);
     });
     const T scale = Mean ? T(1) / T(n) : T(1);
-    if (n < 8) {  // a few elements: one at a time, the value and numbers' gradients summed in order as below
+    if (n < 8) {  // a few elements one at a time, the value and numbers' gradients summed in order
         T value = 0;
         std::array<T, na + 1> sums{};
         std::array<T*, na + 1> dst{};

@@ -190,7 +190,7 @@ class small_buffer {
     std::unique_ptr<T[]> heap_;
     std::size_t capacity_ = 0, size_ = 0;
 
-public:
+  public:
     /// n elements, each v.
     void assign(std::size_t n, T v) {
         if (n > inside && n > capacity_) {
