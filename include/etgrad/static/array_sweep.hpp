@@ -149,14 +149,12 @@ template <class Active, class T, class Names, class Numbers, class F>
         const P pscale(scale);
         // sweep_in's steps, with the value stored from the forward cache: copying a pack into a
         // result struct first kept g++ from holding either in registers (two dead stores a pack)
-        const auto used = used_mask<F>(Active{});
         for (; k + W <= L; k += W) {
             const auto fc = forward<P>(f, run_env<P, T, Names, Numbers>{in, c, k});
             store_pack(fc.v, vals + k);
             if constexpr (na > 0) {
                 gradient_for_t<P, Active> g;
-                for (std::size_t a = 0; a < na; ++a) g.values[a] = used.used[a] ? -P(0) : P(0);
-                backward<Active>(f, fc, P(1), g);
+                reverse_sweep<Active, P>(f, fc, g);
                 for (std::size_t a = 0; a < na; ++a) store_pack(P(g.values[a] * pscale), out[a] + k);
             }
         }

@@ -100,19 +100,25 @@ constexpr auto used_mask(name_list<A...>) noexcept {
     return mask{{depends_on<F, name_list<A>>::value...}};
 }
 
-/// The value and gradient of f in T, its variables' values given by env.template get<Name>().
-template <class Active, class T, class F, class Env>
-[[gnu::always_inline]] constexpr auto sweep_in(const F& f, const Env& env) {
-    const auto c = forward<T>(f, env);
-    typename result_for<T, Active>::type r{static_cast<T>(c.v), {}};
+/// The gradient of f in T with respect to Active into g, from f's forward cache c.
+template <class Active, class T, class F, class C, class G>
+[[gnu::always_inline]] constexpr void reverse_sweep(const F& f, const C& c, G& g) {
     if constexpr (Active::size > 0) {
         // Adjoints start at -0.0, the identity of IEEE addition (+0.0 is not: -0.0 + +0.0 is
         // +0.0), so the first `g += a` folds to `g = a` without fast-math. Variables the
         // expression does not use are compile-time known and get +0.0.
         const auto used = used_mask<F>(Active{});
-        for (std::size_t i = 0; i < Active::size; ++i) r.grad.values[i] = used.used[i] ? -T(0) : T(0);
-        backward<Active>(f, c, T(1), r.grad);
+        for (std::size_t i = 0; i < Active::size; ++i) g.values[i] = used.used[i] ? -T(0) : T(0);
+        backward<Active>(f, c, T(1), g);
     }
+}
+
+/// The value and gradient of f in T, its variables' values given by env.template get<Name>().
+template <class Active, class T, class F, class Env>
+[[gnu::always_inline]] constexpr auto sweep_in(const F& f, const Env& env) {
+    const auto c = forward<T>(f, env);
+    typename result_for<T, Active>::type r{static_cast<T>(c.v), {}};
+    reverse_sweep<Active, T>(f, c, r.grad);
     return r;
 }
 
