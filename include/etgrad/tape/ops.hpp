@@ -21,12 +21,18 @@
 namespace etgrad {
 namespace detail {
 
+/// Whether A is a std::integral_constant (an integer operand fixed for a whole run).
+template <class A>
+struct is_integral_constant : std::false_type {};
+template <class B, B V>
+struct is_integral_constant<std::integral_constant<B, V>> : std::true_type {};
+
 /// The operand as the rule sees it: a tensor's element, a floating number in the computation's
 /// type T (as PyTorch casts a Python number to the tensor's dtype), or an integer as it is (so
 /// that pow(t, 2) keeps an integer exponent and multiplies instead of calling std::pow).
 template <class T, class A>
 auto rule_arg(T element, const A& a) {
-    if constexpr (requires { A::value; typename A::value_type; }) return typename A::value_type(A::value);
+    if constexpr (is_integral_constant<A>::value) return A::value;  // an exponent fixed for the run
     else if constexpr (std::is_floating_point_v<A>) return T(a);
     else if constexpr (arithmetic<A>) return a;
     else return element;
