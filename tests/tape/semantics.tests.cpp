@@ -223,6 +223,65 @@ TEST_CASE("tensor adjoints across passes: two consumers, broadcasting, retained 
     for (double g : x.grad().to_vector()) CHECK(g == 1.5);
 }
 
+TEST_CASE("a sum's or a mean's adjoint, one value for every element, read by every kind of consumer",
+          "[tape][rules]") {
+    // mean(y) gives y's adjoint as one value; a broadcasting op, a second writer, retain_grad
+    // and a retained graph must each see it element by element.
+    const std::vector<double> xv{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, bv{0.5, 1, 1.5, 2};
+    Tensor x = from_vector(xv, {3, 4}).requires_grad_();
+    Tensor b = from_vector(bv, {4}).requires_grad_();
+    SECTION("a broadcast input, retain_grad, three passes") {
+        Tensor y = x * b;  // b broadcast down the rows: its step needs adj element by element
+        y.retain_grad();
+        Tensor z = mean(y);
+        for (int pass = 1; pass <= 3; ++pass) {
+            CAPTURE(pass);
+            if (pass < 3) z.backward(retain_graph);
+            else z.backward();
+            const std::vector<double> gx = x.grad().to_vector(), gb = b.grad().to_vector(), gy = y.grad().to_vector();
+            for (std::size_t k = 0; k < 12; ++k) {
+                CHECK_THAT(gx[k], WithinRel(pass * bv[k % 4] / 12, 1e-15));
+                CHECK_THAT(gy[k], WithinRel(pass / 12.0, 1e-15));
+            }
+            for (std::size_t j = 0; j < 4; ++j)
+                CHECK_THAT(gb[j], WithinRel(pass * (xv[j] + xv[j + 4] + xv[j + 8]) / 12, 1e-14));
+        }
+    }
+    SECTION("retain_grad on a same-shape step, which reads the one value") {
+        Tensor y = x * 2.0;
+        y.retain_grad();
+        sum(y).backward();
+        for (double g : y.grad().to_vector()) CHECK(g == 1.0);
+        for (double g : x.grad().to_vector()) CHECK(g == 2.0);
+    }
+    SECTION("the uniform writer first, then one that adds; and the other order") {
+        for (bool mean_last : {true, false}) {
+            CAPTURE(mean_last);
+            if (x.grad().defined()) x.grad().zero_();
+            Tensor y = x * 2.0;
+            Tensor a, c;
+            if (mean_last) {  // mean's step runs first in the reverse pass: y's adjoint uniform, then added to
+                c = sum(y * y);
+                a = mean(y);
+            } else {
+                a = mean(y);
+                c = sum(y * y);
+            }
+            Tensor z = a + c;
+            z.backward();
+            const std::vector<double> gx = x.grad().to_vector();
+            for (std::size_t k = 0; k < 12; ++k) CHECK_THAT(gx[k], WithinRel(2 * (1.0 / 12 + 2 * (2 * xv[k])), 1e-15));
+        }
+    }
+    SECTION("a sum of a sum: two uniform adjoints in a chain, then a same-shape step") {
+        Tensor y = exp(x * 0.1);
+        Tensor z = sum(y * 3.0) * 2.0;
+        z.backward();
+        const std::vector<double> gx = x.grad().to_vector();
+        for (std::size_t k = 0; k < 12; ++k) CHECK_THAT(gx[k], WithinRel(6 * 0.1 * std::exp(0.1 * xv[k]), 1e-14));
+    }
+}
+
 TEST_CASE("three ways to stop tracking: requires_grad_(false), detach(), no_grad_guard", "[tape][rules]") {
     Tensor x = tensor({1.0, 2.0, 3.0}, requires_grad);
     SECTION("requires_grad_(false) in place") {

@@ -41,9 +41,11 @@ class backward_pass {
                 s_.adj[r] += seed ? seed[0] : 1.0;
             } else {
                 Node* n = root_->node;
+                if (!n->adj_fresh) spread_uniform(n);
                 for (std::int64_t k = 0; k < root_->numel(); ++k)
                     n->adj[k] = (n->adj_fresh ? 0.0 : n->adj[k]) + (seed ? seed[k] : 1.0);
                 n->adj_fresh = false;
+                n->adj_uniform = false;
             }
             s_.reached[r] = reach::yes;
             sweep();
@@ -216,7 +218,10 @@ class backward_pass {
             if (!retained_reached(p)) continue;
             if (!p->grad) p->grad = fresh[f++];
             if (p->numel() == 1) accumulate(p->grad, &s_.adj[p->index]);
-            else if (!p->node->adj_fresh) accumulate(p->grad, p->node->adj);
+            else if (!p->node->adj_fresh) {
+                spread_uniform(p->node);
+                accumulate(p->grad, p->node->adj);
+            }
         }
     }
     /// A zero gradient of p's shape and dtype (one element: inline, from the pool).

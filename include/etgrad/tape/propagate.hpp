@@ -33,15 +33,18 @@ inline LeafSlot& leaf_slot_at(ThreadState& s, std::uint32_t index) noexcept { re
 /// null for history that is gone (the pass throws when it reaches it). fresh: the flag of a
 /// buffer that holds nothing of this pass yet (its first writer stores instead of adding, so no
 /// buffer is zeroed beforehand); null for the tape's adjoint vector, which is kept zero.
+/// node: the general node whose adjoint the target is (null for a leaf's staging buffer).
 struct adjoint_ref {
     double* target;
     bool* fresh;
+    Node* node = nullptr;
 };
 inline adjoint_ref adjoint_target(ThreadState& s, const Input& in) {
     Impl* x = in.impl;
     if (x->numel() == 1) return {&s.adj[in.index], nullptr};
     if (x->role == Role::statement)
-        return x->epoch == s.epoch ? adjoint_ref{x->node->adj, &x->node->adj_fresh} : adjoint_ref{nullptr, nullptr};
+        return x->epoch == s.epoch ? adjoint_ref{x->node->adj, &x->node->adj_fresh, x->node}
+                                   : adjoint_ref{nullptr, nullptr};
     if (x->epoch != s.epoch) return {nullptr, nullptr};
     LeafSlot& slot = leaf_slot_at(s, in.index);
     if (!slot.stage) {
@@ -49,6 +52,13 @@ inline adjoint_ref adjoint_target(ThreadState& s, const Input& in) {
         slot.fresh = true;
     }
     return {slot.stage, &slot.fresh};
+}
+
+/// A uniform adjoint (every element adj[0]) written out element by element.
+inline void spread_uniform(Node* n) noexcept {
+    if (!n->adj_uniform) return;
+    std::fill(n->adj + 1, n->adj + n->numel(), n->adj[0]);
+    n->adj_uniform = false;
 }
 
 [[noreturn]] inline void modified_in_place(const Input& in) {
@@ -81,11 +91,18 @@ inline void matmul_backward(const Input* io, int i, const double* adj, double* t
 /// An elementwise node's reverse step for one input of shape (in.rows, in.cols) broadcast to
 /// (R, C): target[j] += partial[k] * adj[k] summed over the elements k that read element j (=
 /// where assign: the same shape, target fresh). The common layouts (the same shape, a row
-/// broadcast down the rows) run contiguous loops.
+/// broadcast down the rows) run contiguous loops. uniform: every adj[k] is adj[0] (the same
+/// shape only).
 inline void elementwise_backward(const Input& in, const double* __restrict adj, double* __restrict target,
-                                 std::int64_t R, std::int64_t C, bool assign) noexcept {
+                                 std::int64_t R, std::int64_t C, bool assign, bool uniform) noexcept {
     const double* __restrict part = in.partial;
-    if (in.rows == R && in.cols == C) {
+    if (uniform) {
+        const double a = adj[0];
+        if (assign)
+            for (std::int64_t k = 0; k < R * C; ++k) target[k] = part[k] * a;
+        else
+            for (std::int64_t k = 0; k < R * C; ++k) target[k] += part[k] * a;
+    } else if (in.rows == R && in.cols == C) {
         if (assign)
             for (std::int64_t k = 0; k < R * C; ++k) target[k] = part[k] * adj[k];
         else
@@ -110,12 +127,19 @@ inline void elementwise_backward(const Input& in, const double* __restrict adj, 
         for (int i = 0; i < n->n_in; ++i)
             if (n->inputs[i].impl->storage_owner()->version != n->inputs[i].version) modified_in_place(n->inputs[i]);
     const std::int64_t m = n->numel();
+    if (n->adj_uniform) {  // read as one value by the same-shape elementwise step only
+        bool same = n->kind == Kind::elementwise;
+        for (int i = 0; i < n->n_in; ++i)
+            same = same && n->inputs[i].rows == n->out_shape.rows() && n->inputs[i].cols == n->out_shape.cols();
+        if (!same) spread_uniform(n);
+    }
+    const bool uniform = n->adj_uniform;
     for (int i = 0; i < n->n_in; ++i) {
         Input& in = n->inputs[i];
         if (in.index == no_index) continue;
         s.reached[in.index] = reach::yes;
         low = std::min(low, in.index);
-        const auto [target, fresh] = adjoint_target(s, in);
+        const auto [target, fresh, target_node] = adjoint_target(s, in);
         if (!target) continue;
         const Impl* x = in.impl;
         // a fresh target is stored where this step writes each of its elements once, else zeroed
@@ -124,10 +148,14 @@ inline void elementwise_backward(const Input& in, const double* __restrict adj, 
                            n->kind == Kind::reduce_all;
         const bool assign = fresh && *fresh && whole;
         if (fresh && *fresh && !whole) std::fill(target, target + x->numel(), 0.0);
+        if (target_node) {  // added into below: its elements first; stored: not uniform unless a sum's
+            if (!assign) spread_uniform(target_node);
+            target_node->adj_uniform = false;
+        }
         if (fresh) *fresh = false;
         switch (n->kind) {
             case Kind::elementwise:
-                elementwise_backward(in, adj, target, n->out_shape.rows(), n->out_shape.cols(), assign);
+                elementwise_backward(in, adj, target, n->out_shape.rows(), n->out_shape.cols(), assign, uniform);
                 break;
             case Kind::mean_elementwise: {
                 const std::int64_t R = n->elem_rows, C = n->elem_cols;
@@ -139,7 +167,10 @@ inline void elementwise_backward(const Input& in, const double* __restrict adj, 
                 break;
             }
             case Kind::reduce_all:
-                if (assign)
+                if (assign && target_node) {  // one value, spread when an element is needed
+                    target[0] = n->scale * adj[0];
+                    target_node->adj_uniform = true;
+                } else if (assign)
                     for (std::int64_t j = 0; j < x->numel(); ++j) target[j] = n->scale * adj[0];
                 else
                     for (std::int64_t j = 0; j < x->numel(); ++j) target[j] += n->scale * adj[0];

@@ -227,6 +227,8 @@ struct Node {
     std::uint8_t n_in = 0;
     bool retains = false;  // its output asked for retain_grad: backward reads adj after the pass
     bool adj_fresh = true;  // adj holds nothing of this pass yet: its first writer stores, not adds
+    bool adj_uniform = false;  // (not fresh) every element of adj equals adj[0], the rest unwritten: a sum's or
+                               // a mean's adjoint, spread by the first reader that needs the elements
     std::int64_t numel() const noexcept { return out_shape.numel(); }
 };
 
