@@ -34,7 +34,7 @@ struct logaddexp_op {
     template <class A, class B>
     static constexpr auto value(A a, B b) {
         using etgrad::math::exp, etgrad::math::log1p;
-        const auto m = a > b ? a : b, n = a > b ? b : a;
+        const auto m = etgrad::math::select(a > b, a, b), n = etgrad::math::select(a > b, b, a);  // lane-wise on packs
         return m + log1p(exp(n - m));
     }
     template <std::size_t I, class Y, class A, class B>

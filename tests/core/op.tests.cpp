@@ -22,7 +22,7 @@ struct logcosh_op {
     template <class A>
     static constexpr auto value(A a) {
         using R = decltype(etgrad::math::exp(a));
-        const R x = R(a) < R(0) ? -R(a) : R(a);
+        const R x = etgrad::math::select(R(a) < R(0), -R(a), R(a));  // a lane-wise select on packs
         return x + etgrad::math::log1p(etgrad::math::exp(-2 * x)) - R(0.693147180559945309417232121458176568L);
     }
     template <std::size_t I, class Y, class A>

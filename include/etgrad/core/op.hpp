@@ -23,14 +23,21 @@
 ///                                                                                   [false]
 ///   rewrite(a...)   an equal expression in other ops, which the canonical form uses
 ///                   instead of the op (square(a) is pow(a, 2_c))                   [none]
+///   packs           false when value() and partial() do not compile on SIMD packs (they
+///                   branch on values instead of math::select): tensors and arrays are
+///                   then computed element by element                              [true]
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include <etgrad/core/fixed_string.hpp>
 #include <etgrad/core/traits.hpp>
 
 namespace etgrad {
+
+template <class Op, class... Cs>
+struct node;
 
 /// How an op is written and how the canonical form treats it.
 enum class notation : unsigned char { call, sum, difference, product, quotient, negation, power };
@@ -64,6 +71,20 @@ inline constexpr bool reduces_to_mean_v = [] {
     if constexpr (requires { Op::reduces_to_mean; }) return bool(Op::reduces_to_mean);
     else return false;
 }();
+
+template <class Op>
+inline constexpr bool packs_v = [] {
+    if constexpr (requires { Op::packs; }) return bool(Op::packs);
+    else return true;
+}();
+
+/// Whether every op of expression E computes on packs (variables and constants do).
+template <class E>
+struct expression_packs : std::true_type {};
+template <class Op, class... Cs>
+struct expression_packs<node<Op, Cs...>> : std::bool_constant<packs_v<Op> && (expression_packs<Cs>::value && ...)> {};
+template <class E>
+inline constexpr bool expression_packs_v = expression_packs<E>::value;
 
 template <class Op>
 inline constexpr bool exact_on_rationals_v = [] {

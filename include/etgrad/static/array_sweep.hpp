@@ -18,6 +18,7 @@
 #include <boost/hana/basic_tuple.hpp>
 
 #include <etgrad/core/expression.hpp>
+#include <etgrad/core/op.hpp>
 #include <etgrad/math/simd.hpp>
 #include <etgrad/math/sum.hpp>
 #include <etgrad/ops/linalg.hpp>
@@ -144,7 +145,7 @@ template <class Active, class T, class Names, class Numbers, class F>
     for (std::size_t a = 0; a < na; ++a) out[a] = outs[a];
     std::size_t k = 0;
     using P = typename pack_for<T>::type;
-    if constexpr (!std::is_void_v<P>) {
+    if constexpr (!std::is_void_v<P> && expression_packs_v<F>) {  // every op's rules take packs
         constexpr std::size_t W = P::size;
         const P pscale(scale);
         // sweep_in's steps, with the value stored from the forward cache: copying a pack into a

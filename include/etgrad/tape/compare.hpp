@@ -15,6 +15,7 @@ namespace detail {
 template <class Compare>
 struct compare_op {
     static constexpr char name[] = "compare";
+    static constexpr bool packs = false;
     template <class A, class B>
     static constexpr double value(A a, B b) { return Compare{}(a, b) ? 1.0 : 0.0; }
     template <std::size_t I, class Y, class A, class B>
@@ -32,6 +33,7 @@ Tensor compare(const A& a, const B& b) {
 struct where_op {
     static constexpr char name[] = "where";
     static constexpr char grad_fn[] = "WhereBackward0";
+    static constexpr bool packs = false;
     template <class C, class A, class B>
     static constexpr auto value(C c, A a, B b) { return c != 0 ? double(a) : double(b); }
     template <std::size_t I, class Y, class C, class A, class B>

@@ -138,7 +138,7 @@ template <class Op, class... A, std::size_t... I, class... R>
          ...);
         return y;
     };
-    return record(grad_fn_of<Op, A...>(), v, fn, reduces_to_mean_v<Op>);
+    return record<packs_v<Op>>(grad_fn_of<Op, A...>(), v, fn, reduces_to_mean_v<Op>);
 }
 
 /// An op on tensors of any shape: one general node.
@@ -262,7 +262,7 @@ struct tensor_evaluate<tape_tag> {
         auto fn = [&f]<class T>(const T* x, T* part, const bool* mask) {
             return element<Active, B...>(f, x, part, mask, std::index_sequence_for<B...>{});
         };
-        return detail::record("ExprBackward0", v, fn);
+        return detail::record<expression_packs_v<F>>("ExprBackward0", v, fn);
     }
     template <class Active, class... B, class F, class T, std::size_t... I>
     static T element(const F& f, const T* x, T* part, const bool* mask, std::index_sequence<I...>) {

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include <etgrad/core/expression.hpp>
+#include <etgrad/math/simd.hpp>
 #include <etgrad/math/sum.hpp>
 #include <etgrad/tape/state.hpp>
 #include <etgrad/tape/nodes.hpp>
@@ -264,15 +265,38 @@ Tensor record_scalar(const char* name, const tape_operand (&v)[N], Fn fn) {
     }
 }
 
+/// The first elements of a run of m, in whole packs of P (see elementwise_runs); returns how many.
+template <class P, bool Mean, std::size_t N, class Fn>
+[[gnu::always_inline]] inline std::int64_t run_in_packs(Fn& fn, const double* const (&src)[N], double* const (&dst)[N],
+                                                        double* o, std::int64_t m, double scale, const bool* all) {
+    constexpr std::int64_t W = std::int64_t(P::size);
+    const P pscale(scale);
+    std::int64_t j = 0;
+    for (; j + W <= m; j += W) {
+        P x[N], part[N];
+        for (std::size_t i = 0; i < N; ++i) {
+            x[i] = P::load_unaligned(src[i] + j);
+            part[i] = P(0.0);
+        }
+        const P y = fn(x, part, all);
+        y.store_unaligned(o + j);
+        for (std::size_t i = 0; i < N; ++i) (Mean ? part[i] * pscale : part[i]).store_unaligned(dst[i] + j);
+    }
+    return j;
+}
+
 /// The float64 elementwise loop where every operand is a tensor of the output's shape or is
 /// broadcast from one value: in runs of 256 elements, each operand read from its storage or from
 /// a run filled with its value, every partial computed (those nobody keeps go to scratch), so
 /// that the loop has no branch and no operand kind to test: the compiler can keep it in
 /// registers and vectorise it where the op's rule allows.
+/// Packs: fn is also called on SIMD packs of doubles (the op rules on packs, as the array engine
+/// evaluates them: xsimd's and etgrad's vectorised exp, log, sin, ...), the last elements of a
+/// run that fill no pack one by one.
 /// Mean: the values are summed into `total` in element order (as the general loop does) and
 /// the partials scaled by 1/E; `out` is not written. Record false (nothing records: no_grad, or
 /// no operand requires grad): no partial is computed.
-template <bool Mean, bool Record, std::size_t N, class Fn>
+template <bool Mean, bool Record, bool Packs, std::size_t N, class Fn>
 void elementwise_runs(Fn& fn, const tape_operand (&v)[N], const std::int64_t (&stride)[N], double* out,
                       double* const (&partial_out)[N], std::int64_t E, cascade_sum<double>& total) {
     constexpr std::int64_t run = 256;
@@ -296,7 +320,10 @@ void elementwise_runs(Fn& fn, const tape_operand (&v)[N], const std::int64_t (&s
             dst[i] = partial_out[i] ? partial_out[i] + k0 : scratch;
         }
         double* const o = Mean ? values : out + k0;
-        for (std::int64_t j = 0; j < m; ++j) {
+        std::int64_t j = 0;
+        using P = typename pack_for<double>::type;
+        if constexpr (Packs && !std::is_void_v<P>) j = run_in_packs<P, Mean>(fn, src, dst, o, m, scale, all.data());
+        for (; j < m; ++j) {
             double x[N], part[N]{};
             for (std::size_t i = 0; i < N; ++i) x[i] = src[i][j];
             o[j] = fn(x, part, all.data());
@@ -309,7 +336,7 @@ void elementwise_runs(Fn& fn, const tape_operand (&v)[N], const std::int64_t (&s
 
 /// An op on tensors of any shape, computed in T; Mixed: some operand is float32, so elements
 /// are read through tape_operand::get.
-template <class T, bool Mixed, std::size_t N, class Fn>
+template <class T, bool Mixed, bool Packs, std::size_t N, class Fn>
 Tensor record_general(const char* name, const tape_operand (&v)[N], Fn fn, bool mean) {
     constexpr scalar_type dtype = dtype_for<T>;
     const Shape bshape = broadcast(v);
@@ -358,10 +385,10 @@ Tensor record_general(const char* name, const tape_operand (&v)[N], Fn fn, bool 
     for (int j = 0; j < n_active; ++j) partial_out[active[j]] = node->inputs[j].partial;
     if constexpr (!Mixed && std::is_same_v<T, double> && N > 0) {
         if (contiguous) {
-            if (n_active == 0 && !mean) elementwise_runs<false, false>(fn, v, stride, out_data, partial_out, E, total);
-            else if (!mean) elementwise_runs<false, true>(fn, v, stride, out_data, partial_out, E, total);
-            else if (n_active == 0) elementwise_runs<true, false>(fn, v, stride, out_data, partial_out, E, total);
-            else elementwise_runs<true, true>(fn, v, stride, out_data, partial_out, E, total);
+            if (n_active == 0 && !mean) elementwise_runs<false, false, Packs>(fn, v, stride, out_data, partial_out, E, total);
+            else if (!mean) elementwise_runs<false, true, Packs>(fn, v, stride, out_data, partial_out, E, total);
+            else if (n_active == 0) elementwise_runs<true, false, Packs>(fn, v, stride, out_data, partial_out, E, total);
+            else elementwise_runs<true, true, Packs>(fn, v, stride, out_data, partial_out, E, total);
             if (mean) store(out, 0, total.total() * scale);
             return result;
         }
@@ -394,8 +421,9 @@ Tensor record_general(const char* name, const tape_operand (&v)[N], Fn fn, bool 
 }
 
 /// Records an op on tape operands: fn(values, partials, mask) gives an element's value and its
-/// partials, in float for a float32 result (PyTorch's promotion) and in double otherwise.
-template <std::size_t N, class Fn>
+/// partials, in float for a float32 result (PyTorch's promotion) and in double otherwise; Packs:
+/// fn also takes SIMD packs of doubles (see elementwise_runs).
+template <bool Packs, std::size_t N, class Fn>
 Tensor record(const char* name, const tape_operand (&v)[N], Fn fn, bool mean = false) {
     bool all_scalar = true, any_f32 = false;
     for (const tape_operand& o : v) {
@@ -404,14 +432,14 @@ Tensor record(const char* name, const tape_operand (&v)[N], Fn fn, bool mean = f
     }
     if (!any_f32) [[likely]] {
         if (all_scalar) return record_scalar<double, false>(name, v, fn);
-        return record_general<double, false>(name, v, fn, mean);
+        return record_general<double, false, Packs>(name, v, fn, mean);
     }
     if (result_dtype_of(v) == float32) {
         if (all_scalar) return record_scalar<float, true>(name, v, fn);
-        return record_general<float, true>(name, v, fn, mean);
+        return record_general<float, true, false>(name, v, fn, mean);
     }
     if (all_scalar) return record_scalar<double, true>(name, v, fn);
-    return record_general<double, true>(name, v, fn, mean);
+    return record_general<double, true, false>(name, v, fn, mean);
 }
 
 }  // namespace etgrad::detail
