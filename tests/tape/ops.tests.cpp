@@ -464,7 +464,8 @@ struct counted_op {
 };
 }  // namespace
 
-TEST_CASE("elementwise ops on tensors compute partials only when something records", "[tape][ops]") {
+TEST_CASE("elementwise ops on tensors compute partials only in backward, once per element and pass",
+          "[tape][ops]") {
     Tensor x = from_vector(std::vector<double>(600, 1.5), {600}).requires_grad_();
     counted_partials = 0;
     {
@@ -476,7 +477,53 @@ TEST_CASE("elementwise ops on tensors compute partials only when something recor
     CHECK_FALSE(plain.requires_grad());
     CHECK(counted_partials == 0);
     Tensor y = apply<counted_op>(x);
+    CHECK(counted_partials == 0);  // recorded without partials
+    Tensor total = sum(y);
+    total.backward(retain_graph);
     CHECK(counted_partials == 600);
-    sum(y).backward();
     CHECK(x.grad().to_vector()[0] == 3.0);
+    total.backward();
+    CHECK(counted_partials == 1200);
+    CHECK(x.grad().to_vector()[599] == 6.0);
+}
+
+TEST_CASE("recomputed partials: broadcast operands, numbers, and values changed in place before backward",
+          "[tape][ops]") {
+    const std::vector<double> xv{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, rv{0.5, -1, 1.5, 2}, cv{-1, 0.25, 3};
+    Tensor X = from_vector(xv, {3, 4}).requires_grad_();
+    Tensor row = from_vector(rv, {4}).requires_grad_();
+    Tensor col = from_vector(cv, {3, 1}).requires_grad_();
+    Tensor s = tensor(0.5, requires_grad);
+    Tensor z = sum(pow(X * row - col, 2) * s + 2.0);
+    z.backward();
+    std::vector<double> gx(12), gr(4, 0.0), gc(3, 0.0);
+    double gs = 0;
+    for (std::size_t k = 0; k < 12; ++k) {
+        const std::size_t r = k / 4, c = k % 4;
+        const double u = xv[k] * rv[c] - cv[r];
+        gx[k] = 2 * u * 0.5 * rv[c];
+        gr[c] += 2 * u * 0.5 * xv[k];
+        gc[r] -= 2 * u * 0.5;
+        gs += u * u;
+    }
+    for (std::size_t k = 0; k < 12; ++k) CHECK_THAT(X.grad().to_vector()[k], WithinRel(gx[k], 1e-15));
+    for (std::size_t c = 0; c < 4; ++c) CHECK_THAT(row.grad().to_vector()[c], WithinRel(gr[c], 1e-15));
+    for (std::size_t r = 0; r < 3; ++r) CHECK_THAT(col.grad().to_vector()[r], WithinRel(gc[r], 1e-15));
+    CHECK_THAT(s.grad().item(), WithinRel(gs, 1e-15));
+    // backward reads the operands (mul) and the output (exp) again: a change in place is refused,
+    // as PyTorch's saved tensors refuse it; a sum's partials read nothing, so it goes through
+    Tensor a = from_vector(std::vector<double>{1, 2}, {2}).requires_grad_();
+    Tensor b = from_vector(std::vector<double>{3, 4}, {2});
+    Tensor p = a * b, e = exp(a * 1.0), q = a + b;
+    Tensor lp = sum(p), le = sum(e), lq = sum(q);
+    {
+        no_grad_guard guard;
+        b *= 2.0;
+        e += 1.0;
+    }
+    CHECK_THROWS_WITH(lp.backward(), etgrad_test::contains("modified by an inplace operation"));
+    CHECK_THROWS_WITH(le.backward(), etgrad_test::contains("modified by an inplace operation"));
+    CHECK_FALSE(a.grad().defined());  // nothing was accumulated
+    lq.backward();
+    CHECK(a.grad().to_vector() == std::vector<double>{1.0, 1.0});
 }

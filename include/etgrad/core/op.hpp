@@ -23,6 +23,10 @@
 ///                                                                                   [false]
 ///   rewrite(a...)   an equal expression in other ops, which the canonical form uses
 ///                   instead of the op (square(a) is pow(a, 2_c))                   [none]
+///   constant_partials  true when the partials do not depend on the operands' values (the
+///                   tape's backward then reads no saved value, and an in-place change of an
+///                   operand does not refuse it)       [true for the forms sum, difference and
+///                                                                    negation, else false]
 ///   packs           false when value() and partial() do not compile on SIMD packs (they
 ///                   branch on values instead of math::select): tensors and arrays are
 ///                   then computed element by element                              [true]
@@ -70,6 +74,16 @@ template <class Op>
 inline constexpr bool reduces_to_mean_v = [] {
     if constexpr (requires { Op::reduces_to_mean; }) return bool(Op::reduces_to_mean);
     else return false;
+}();
+
+template <class Op>
+inline constexpr bool constant_partials_v = [] {
+    if constexpr (requires { Op::constant_partials; }) {
+        return bool(Op::constant_partials);
+    } else {
+        constexpr notation f = notation_of<Op>();
+        return f == notation::sum || f == notation::difference || f == notation::negation;
+    }
 }();
 
 template <class Op>

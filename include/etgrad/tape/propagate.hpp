@@ -120,17 +120,54 @@ inline void elementwise_backward(const Input& in, const double* __restrict adj, 
     }
 }
 
+/// elementwise_backward for a node that recomputes its partials (Node::recompute), run by run.
+inline void recomputed_backward(const Node& n, const Input& in, const double* __restrict adj,
+                                double* __restrict target, bool assign, bool uniform) {
+    constexpr std::int64_t run = 256;
+    const std::int64_t R = n.out_shape.rows(), C = n.out_shape.cols(), E = R * C;
+    const bool same = in.rows == R && in.cols == C, one = in.rows * in.cols == 1;
+    double part[run];
+    double acc = 0;  // an input of one element: summed over the runs
+    for (std::int64_t k0 = 0; k0 < E; k0 += run) {
+        const std::int64_t m = std::min(run, E - k0);
+        n.recompute(n, in.operand, k0, m, part);
+        double* __restrict t = target + k0;
+        const double* __restrict a = adj + k0;
+        if (same && uniform) {
+            const double u = adj[0];
+            if (assign)
+                for (std::int64_t j = 0; j < m; ++j) t[j] = part[j] * u;
+            else
+                for (std::int64_t j = 0; j < m; ++j) t[j] += part[j] * u;
+        } else if (same) {
+            if (assign)
+                for (std::int64_t j = 0; j < m; ++j) t[j] = part[j] * a[j];
+            else
+                for (std::int64_t j = 0; j < m; ++j) t[j] += part[j] * a[j];
+        } else if (one) {
+            for (std::int64_t j = 0; j < m; ++j) acc += part[j] * a[j];
+        } else {
+            for (std::int64_t j = 0; j < m; ++j) {
+                const std::int64_t k = k0 + j, r = k / C, c = k % C;
+                target[(in.rows == 1 ? 0 : r) * in.cols + (in.cols == 1 ? 0 : c)] += part[j] * a[j];
+            }
+        }
+    }
+    if (one) target[0] += acc;
+}
+
 /// Adds the node's adjoint (`adj`) times its partials into its inputs' adjoints, marking each
 /// input reached; `low` follows the lowest index reached.
 [[gnu::noinline]] inline void propagate_general(ThreadState& s, Node* n, const double* adj, std::uint32_t& low) {
-    if (n->kind == Kind::matmul)  // the only node that reads its inputs' values back
+    if (n->kind == Kind::matmul || n->reads_values)  // the nodes that read their inputs' values back
         for (int i = 0; i < n->n_in; ++i)
             if (n->inputs[i].impl->storage_owner()->version != n->inputs[i].version) modified_in_place(n->inputs[i]);
     const std::int64_t m = n->numel();
     if (n->adj_uniform) {  // read as one value by the same-shape elementwise step only
         bool same = n->kind == Kind::elementwise;
         for (int i = 0; i < n->n_in; ++i)
-            same = same && n->inputs[i].rows == n->out_shape.rows() && n->inputs[i].cols == n->out_shape.cols();
+            same = same && (n->inputs[i].index == no_index ||
+                            (n->inputs[i].rows == n->out_shape.rows() && n->inputs[i].cols == n->out_shape.cols()));
         if (!same) spread_uniform(n);
     }
     const bool uniform = n->adj_uniform;
@@ -155,7 +192,8 @@ inline void elementwise_backward(const Input& in, const double* __restrict adj, 
         if (fresh) *fresh = false;
         switch (n->kind) {
             case Kind::elementwise:
-                elementwise_backward(in, adj, target, n->out_shape.rows(), n->out_shape.cols(), assign, uniform);
+                if (n->recompute) recomputed_backward(*n, in, adj, target, assign, uniform);
+                else elementwise_backward(in, adj, target, n->out_shape.rows(), n->out_shape.cols(), assign, uniform);
                 break;
             case Kind::mean_elementwise: {
                 const std::int64_t R = n->elem_rows, C = n->elem_cols;

@@ -198,7 +198,8 @@ struct Input {
     double* partial = nullptr;
     std::int64_t rows = 1, cols = 1;
     std::uint32_t index = 0;    // the input's statement or leaf registration
-    std::uint32_t version = 0;  // its storage's version when recorded (matmul reads it back)
+    std::uint32_t version = 0;  // its storage's version when recorded (read back: matmul, recomputed partials)
+    int operand = 0;            // a node that recomputes its partials: the op's operand this input is
 };
 /// A gather node keeps, per output element, the input's element it came from (-1: another
 /// input's) where other nodes keep partials.
@@ -222,6 +223,12 @@ struct Node {
     double* adj = nullptr;  // the output's adjoint (one element: &adj_local)
     double adj_local = 0;
     Input* inputs = nullptr;
+    /// An elementwise node that keeps no partials: partials of operand `operand` over elements
+    /// [k0, k0 + m) of the broadcast shape, recomputed from the inputs and the output (its last
+    /// input) by the op's rule; `numbers` holds the operands that are numbers.
+    void (*recompute)(const Node& n, int operand, std::int64_t k0, std::int64_t m, double* partial) = nullptr;
+    const double* numbers = nullptr;
+    bool reads_values = false;  // backward reads its inputs' or output's values: their versions are checked
     int axis = -1;
     Kind kind = Kind::elementwise;
     std::uint8_t n_in = 0;
