@@ -138,8 +138,8 @@ auto rule_from(double number) {
 
 /// The partials of operand `operand` of an elementwise node recorded by record_recomputed, over
 /// elements [k0, k0 + m) of its broadcast shape (at most 256): the op's rule on the inputs' and
-/// the output's values, on packs and then one by one, as the forward run would have computed
-/// them (the same split of the run, so the same numbers).
+/// the output's values, on packs and then one by one (the last elements of a run that fill no
+/// pack), in the forward's runs of 256.
 template <class Op, class Args, class Rules>
 struct recompute_partials;
 template <class Op, class... A, class... Rr>
@@ -186,7 +186,8 @@ struct recompute_partials<Op, std::tuple<A...>, std::tuple<Rr...>> {
                 }
             }
             for (; e < m; ++e)
-                part[e] = double(Op::template partial<W>(y[e], rule_arg(tensor[J] ? src[J][e] : 0.0, std::get<J>(rules))...));
+                part[e] = double(
+                    Op::template partial<W>(y[e], rule_arg(tensor[J] ? src[J][e] : 0.0, std::get<J>(rules))...));
         };
         ((operand == int(J) ? partial_of(std::integral_constant<std::size_t, J>{}) : void()), ...);
     }

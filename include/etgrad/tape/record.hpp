@@ -385,10 +385,13 @@ Tensor record_general(const char* name, const tape_operand (&v)[N], Fn fn, bool 
     for (int j = 0; j < n_active; ++j) partial_out[active[j]] = node->inputs[j].partial;
     if constexpr (!Mixed && std::is_same_v<T, double> && N > 0) {
         if (contiguous) {
-            if (n_active == 0 && !mean) elementwise_runs<false, false, Packs>(fn, v, stride, out_data, partial_out, E, total);
-            else if (!mean) elementwise_runs<false, true, Packs>(fn, v, stride, out_data, partial_out, E, total);
-            else if (n_active == 0) elementwise_runs<true, false, Packs>(fn, v, stride, out_data, partial_out, E, total);
-            else elementwise_runs<true, true, Packs>(fn, v, stride, out_data, partial_out, E, total);
+            auto runs = [&]<bool Mean, bool Record>() {
+                elementwise_runs<Mean, Record, Packs>(fn, v, stride, out_data, partial_out, E, total);
+            };
+            if (n_active == 0 && !mean) runs.template operator()<false, false>();
+            else if (!mean) runs.template operator()<false, true>();
+            else if (n_active == 0) runs.template operator()<true, false>();
+            else runs.template operator()<true, true>();
             if (mean) store(out, 0, total.total() * scale);
             return result;
         }
