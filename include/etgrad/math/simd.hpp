@@ -31,7 +31,7 @@ struct is_pack<xsimd::batch<T, A>> : std::true_type {};
 /// bits (as two factors, so that every finite result is reached). About twice as fast as
 /// xsimd 8's exp, which converts k to 64-bit integers (not an AVX2 instruction) and divides.
 template <class A>
-xsimd::batch<double, A> exp_pack(const xsimd::batch<double, A>& x) noexcept {
+[[gnu::always_inline]] inline xsimd::batch<double, A> exp_pack(const xsimd::batch<double, A>& x) noexcept {
     using P = xsimd::batch<double, A>;
     using U = xsimd::batch<std::uint64_t, A>;
     const P shifter(0x1.8p52);  // adding it rounds to an integer, kept in the low mantissa bits

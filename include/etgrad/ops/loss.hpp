@@ -59,8 +59,18 @@ struct bce_with_logits_op {
     }
     template <std::size_t I, class Yv, class Z, class Y>
     static constexpr auto partial(const Yv&, const Z& z, const Y& y) {
-        if constexpr (I == 0) return etgrad::sigmoid(z) - y;
-        else return -z;
+        if constexpr (I == 0 && (detail::is_pack<Z>::value || detail::is_pack<Y>::value)) {
+            // on packs, sigmoid(z) from the value's e^-|z| (1/(1 + e) or e/(1 + e)): the vectorised
+            // exponential, inlined, is then computed once for both (glibc's exp, which may set
+            // errno, is called twice either way)
+            using R = detail::real_t<Z, Y>;
+            const R zr = R(z), e = math::exp(-math::select(zr < R(0), -zr, zr));
+            return math::select(zr < R(0), e, R(1)) / (R(1) + e) - R(y);
+        } else if constexpr (I == 0) {
+            return etgrad::sigmoid(z) - y;
+        } else {
+            return -z;
+        }
     }
 };
 /// Binary cross-entropy of a logit z: bce(sigmoid(z), y) without overflow for any z.

@@ -176,20 +176,28 @@ struct recompute_partials<Op, std::tuple<A...>, std::tuple<Rr...>> {
         auto partial_of = [&]<std::size_t W>(std::integral_constant<std::size_t, W>) {
             std::int64_t e = 0;
             using P = typename pack_for<double>::type;
-            if constexpr (packs_v<Op> && !std::is_void_v<P>) {
-                constexpr std::int64_t L = std::int64_t(P::size);
-                for (; e + L <= m; e += L) {
-                    const P p = P(Op::template partial<W>(
-                        P::load_unaligned(y + e),
-                        rule_arg(tensor[J] ? P::load_unaligned(src[J] + e) : P(0.0), std::get<J>(rules))...));
-                    p.store_unaligned(part + e);
-                }
-            }
+            if constexpr (packs_v<Op> && !std::is_void_v<P>)
+                e = in_packs<P, W, J...>(y, src, rules, m, part);
             for (; e < m; ++e)
                 part[e] = double(
                     Op::template partial<W>(y[e], rule_arg(tensor[J] ? src[J][e] : 0.0, std::get<J>(rules))...));
         };
         ((operand == int(J) ? partial_of(std::integral_constant<std::size_t, J>{}) : void()), ...);
+    }
+    /// Operand W's partials over the first elements of a run, in whole packs of P; how many.
+    template <class P, std::size_t W, std::size_t... J, class Rules>
+    static std::int64_t in_packs(const double* y, const double* const (&src)[N], const Rules& rules, std::int64_t m,
+                                 double* part) {
+        constexpr bool tensor[N] = {!arithmetic<A>...};
+        constexpr std::int64_t L = std::int64_t(P::size);
+        std::int64_t e = 0;
+        for (; e + L <= m; e += L) {
+            const P p = P(Op::template partial<W>(
+                P::load_unaligned(y + e),
+                rule_arg(tensor[J] ? P::load_unaligned(src[J] + e) : P(0.0), std::get<J>(rules))...));
+            p.store_unaligned(part + e);
+        }
+        return e;
     }
 };
 
