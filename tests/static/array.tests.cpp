@@ -13,6 +13,7 @@
 #include <etgrad/array.hpp>
 #include <etgrad/tape.hpp>
 
+#include "support/branchy_op.hpp"
 #include "support/catch.hpp"
 
 using namespace etgrad;
@@ -136,25 +137,9 @@ TEST_CASE("a few elements, one run and many runs: every path gives the scalar en
     }
 }
 
-namespace user_ops {  // named: its name[] is part of the op, read or not
-/// A user's op whose rules branch on values, so they declare that they take no packs.
-struct leaky_op {
-    static constexpr char name[] = "leaky";
-    static constexpr bool packs = false;
-    template <class A>
-    static constexpr auto value(A a) {
-        return a > 0 ? a : 0.25 * a;
-    }
-    template <std::size_t I, class Y, class A>
-    static constexpr auto partial(const Y&, const A& a) {
-        return a > 0 ? 1.0 : 0.25;
-    }
-};
-}  // namespace user_ops
-
 TEST_CASE("an op whose rules take no packs runs element by element in an array expression", "[static][array]") {
     const std::vector<double> v = random_values(37, 5, -2, 2);  // whole packs and a tail
-    const auto f = sum(apply<user_ops::leaky_op>(x) * w);
+    const auto f = sum(apply<etgrad_test::branchy_op>(x) * w);
     const auto r = value_and_grad(f, x = v, w = 1.5);
     double value = 0, dw = 0;
     for (std::size_t k = 0; k < v.size(); ++k) {

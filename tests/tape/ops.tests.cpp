@@ -9,6 +9,7 @@
 
 #include <etgrad/tape.hpp>
 
+#include "support/branchy_op.hpp"
 #include "support/catch.hpp"
 
 using namespace etgrad;
@@ -393,21 +394,7 @@ TEST_CASE("elementwise ops over runs: long tensors, scalar tensors and numbers b
     CHECK(std::isnan(mse(from_vector(std::vector<double>{}, {0}), from_vector(std::vector<double>{}, {0})).item()));
 }
 
-namespace {
-/// A leaky step written with a branch on values: it declares that its rules do not take packs.
-struct branchy_op {
-    static constexpr char name[] = "branchy";
-    static constexpr bool packs = false;
-    template <class A>
-    static constexpr auto value(A a) {
-        return a > 0 ? a : 0.25 * a;
-    }
-    template <std::size_t I, class Y, class A>
-    static constexpr auto partial(const Y&, const A& a) {
-        return a > 0 ? 1.0 : 0.25;
-    }
-};
-}  // namespace
+using etgrad_test::branchy_op;
 
 TEST_CASE("tensor ops run their rules on SIMD packs: each element as a scalar tensor gets it, special values too",
           "[tape][ops]") {
