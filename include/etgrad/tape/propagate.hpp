@@ -88,6 +88,23 @@ inline void matmul_backward(const Input* io, int i, const double* adj, double* t
         matmul_backward(io[0].impl->data, io[1].impl->data, io, i, adj, target);
 }
 
+/// target[k] = (or +=) part[k] * adj[k] for k < m, for an input of the node's shape; uniform:
+/// every adj[k] is adj[0].
+inline void same_shape_backward(double* __restrict target, const double* __restrict part,
+                                const double* __restrict adj, std::int64_t m, bool assign, bool uniform) noexcept {
+    if (uniform) {
+        const double a = adj[0];
+        if (assign)
+            for (std::int64_t k = 0; k < m; ++k) target[k] = part[k] * a;
+        else
+            for (std::int64_t k = 0; k < m; ++k) target[k] += part[k] * a;
+    } else if (assign) {
+        for (std::int64_t k = 0; k < m; ++k) target[k] = part[k] * adj[k];
+    } else {
+        for (std::int64_t k = 0; k < m; ++k) target[k] += part[k] * adj[k];
+    }
+}
+
 /// An elementwise node's reverse step for one input of shape (in.rows, in.cols) broadcast to
 /// (R, C): target[j] += partial[k] * adj[k] summed over the elements k that read element j (=
 /// where assign: the same shape, target fresh). The common layouts (the same shape, a row
@@ -96,17 +113,8 @@ inline void matmul_backward(const Input* io, int i, const double* adj, double* t
 inline void elementwise_backward(const Input& in, const double* __restrict adj, double* __restrict target,
                                  std::int64_t R, std::int64_t C, bool assign, bool uniform) noexcept {
     const double* __restrict part = in.partial;
-    if (uniform) {
-        const double a = adj[0];
-        if (assign)
-            for (std::int64_t k = 0; k < R * C; ++k) target[k] = part[k] * a;
-        else
-            for (std::int64_t k = 0; k < R * C; ++k) target[k] += part[k] * a;
-    } else if (in.rows == R && in.cols == C) {
-        if (assign)
-            for (std::int64_t k = 0; k < R * C; ++k) target[k] = part[k] * adj[k];
-        else
-            for (std::int64_t k = 0; k < R * C; ++k) target[k] += part[k] * adj[k];
+    if (uniform || (in.rows == R && in.cols == C)) {
+        same_shape_backward(target, part, adj, R * C, assign, uniform);
     } else if (in.rows == 1 && in.cols == C) {
         for (std::int64_t r = 0; r < R; ++r)
             for (std::int64_t c = 0; c < C; ++c) target[c] += part[r * C + c] * adj[r * C + c];
@@ -131,19 +139,9 @@ inline void recomputed_backward(const Node& n, const Input& in, const double* __
     for (std::int64_t k0 = 0; k0 < E; k0 += run) {
         const std::int64_t m = std::min(run, E - k0);
         n.recompute(n, in.operand, k0, m, part);
-        double* __restrict t = target + k0;
         const double* __restrict a = adj + k0;
-        if (same && uniform) {
-            const double u = adj[0];
-            if (assign)
-                for (std::int64_t j = 0; j < m; ++j) t[j] = part[j] * u;
-            else
-                for (std::int64_t j = 0; j < m; ++j) t[j] += part[j] * u;
-        } else if (same) {
-            if (assign)
-                for (std::int64_t j = 0; j < m; ++j) t[j] = part[j] * a[j];
-            else
-                for (std::int64_t j = 0; j < m; ++j) t[j] += part[j] * a[j];
+        if (same) {
+            same_shape_backward(target + k0, part, uniform ? adj : a, m, assign, uniform);
         } else if (one) {
             for (std::int64_t j = 0; j < m; ++j) acc += part[j] * a[j];
         } else {
