@@ -15,6 +15,7 @@
 
 #include "support/branchy_op.hpp"
 #include "support/catch.hpp"
+#include "support/simd_paths.hpp"
 
 using namespace etgrad;
 using Catch::Matchers::WithinAbs;
@@ -101,40 +102,43 @@ TEST_CASE("a few elements, one run and many runs: every path gives the scalar en
     // Contiguous double vectors take the engine's short paths (under 8 elements, one run of up to
     // 256); integer labels are converted, which takes the general path. Both against the scalar
     // engine element by element, to a tolerance scaled by the sum of the terms' magnitudes.
+    // On each SIMD path this machine has (the AVX2 loops of run-time dispatch too).
     constexpr auto f = bce_with_logits(w * x + b, y);
-    for (std::size_t n : {1u, 2u, 3u, 5u, 7u, 8u, 9u, 255u, 256u, 257u, 1000u}) {
-        CAPTURE(n);
-        const std::vector<double> xs = random_values(n, unsigned(n), -3, 3);
-        std::vector<int> labels(n);
-        for (std::size_t i = 0; i < n; ++i) labels[i] = xs[(i * 7) % n] > 0.5 ? 1 : 0;
-        const std::vector<double> ys(labels.begin(), labels.end());
-        const double inv = 1.0 / double(n);
-        double value = 0, gw = 0, gb = 0, mw = 0, mb = 0, mv = 0;
-        std::vector<double> gx(n);
-        for (std::size_t i = 0; i < n; ++i) {
-            const auto e = value_and_grad(f, x = xs[i], y = ys[i], w = 0.7, b = -0.2);
-            value += e.value, gw += e.grad[w], gb += e.grad[b];
-            mv += std::fabs(e.value), mw += std::fabs(e.grad[w]), mb += std::fabs(e.grad[b]);
-            gx[i] = e.grad[x] * inv;
+    etgrad_test::on_each_simd_path([&] {
+        for (std::size_t n : {1u, 2u, 3u, 5u, 7u, 8u, 9u, 255u, 256u, 257u, 1000u}) {
+            CAPTURE(n);
+            const std::vector<double> xs = random_values(n, unsigned(n), -3, 3);
+            std::vector<int> labels(n);
+            for (std::size_t i = 0; i < n; ++i) labels[i] = xs[(i * 7) % n] > 0.5 ? 1 : 0;
+            const std::vector<double> ys(labels.begin(), labels.end());
+            const double inv = 1.0 / double(n);
+            double value = 0, gw = 0, gb = 0, mw = 0, mb = 0, mv = 0;
+            std::vector<double> gx(n);
+            for (std::size_t i = 0; i < n; ++i) {
+                const auto e = value_and_grad(f, x = xs[i], y = ys[i], w = 0.7, b = -0.2);
+                value += e.value, gw += e.grad[w], gb += e.grad[b];
+                mv += std::fabs(e.value), mw += std::fabs(e.grad[w]), mb += std::fabs(e.grad[b]);
+                gx[i] = e.grad[x] * inv;
+            }
+            auto agrees = [&](const auto& r) {
+                CHECK_THAT(r.value, WithinAbs(value * inv, 1e-13 * mv * inv));
+                CHECK_THAT(r.grad[w], WithinAbs(gw * inv, 1e-13 * mw * inv));
+                CHECK_THAT(r.grad[b], WithinAbs(gb * inv, 1e-13 * mb * inv));
+                REQUIRE(r.grad[x].size() == n);
+                for (std::size_t i = 0; i < n; ++i) CHECK_THAT(r.grad[x][i], WithinAbs(gx[i], 1e-14 * std::fabs(gx[i])));
+            };
+            const auto fast = value_and_grad(mean(f), x = xs, y = ys, w = 0.7, b = -0.2);
+            agrees(fast);
+            agrees(value_and_grad(mean(f), x = xs, y = labels, w = 0.7, b = -0.2));
+            std::vector<double> buf(n, -1.0);
+            const auto into_buf = value_and_grad(mean(f), wrt(x, w, b), into(x, buf), x = xs, y = ys, w = 0.7, b = -0.2);
+            agrees(into_buf);
+            CHECK(buf == fast.grad[x]);
+            const auto total = value_and_grad(sum(f), x = xs, y = ys, w = 0.7, b = -0.2);
+            CHECK_THAT(total.value, WithinAbs(value, 1e-13 * mv));
+            CHECK_THAT(total.grad[w], WithinAbs(gw, 1e-13 * mw));
         }
-        auto agrees = [&](const auto& r) {
-            CHECK_THAT(r.value, WithinAbs(value * inv, 1e-13 * mv * inv));
-            CHECK_THAT(r.grad[w], WithinAbs(gw * inv, 1e-13 * mw * inv));
-            CHECK_THAT(r.grad[b], WithinAbs(gb * inv, 1e-13 * mb * inv));
-            REQUIRE(r.grad[x].size() == n);
-            for (std::size_t i = 0; i < n; ++i) CHECK_THAT(r.grad[x][i], WithinAbs(gx[i], 1e-14 * std::fabs(gx[i])));
-        };
-        const auto fast = value_and_grad(mean(f), x = xs, y = ys, w = 0.7, b = -0.2);
-        agrees(fast);
-        agrees(value_and_grad(mean(f), x = xs, y = labels, w = 0.7, b = -0.2));
-        std::vector<double> buf(n, -1.0);
-        const auto into_buf = value_and_grad(mean(f), wrt(x, w, b), into(x, buf), x = xs, y = ys, w = 0.7, b = -0.2);
-        agrees(into_buf);
-        CHECK(buf == fast.grad[x]);
-        const auto total = value_and_grad(sum(f), x = xs, y = ys, w = 0.7, b = -0.2);
-        CHECK_THAT(total.value, WithinAbs(value, 1e-13 * mv));
-        CHECK_THAT(total.grad[w], WithinAbs(gw, 1e-13 * mw));
-    }
+    });
 }
 
 TEST_CASE("an op whose rules take no packs runs element by element in an array expression", "[static][array]") {

@@ -11,6 +11,7 @@
 
 #include "support/branchy_op.hpp"
 #include "support/catch.hpp"
+#include "support/simd_paths.hpp"
 
 using namespace etgrad;
 
@@ -404,47 +405,49 @@ TEST_CASE("tensor ops run their rules on SIMD packs: each element as a scalar te
     for (int k = 0; k < 29; ++k) v.push_back(-7.0 + 0.5 * k);
     for (double e : {std::nan(""), HUGE_VAL, -HUGE_VAL, -0.0, 4.9e-324, 1e5, 800.0, -800.0}) v.push_back(e);
     const auto n = std::int64_t(v.size());
-    auto check = [&](const char* what, auto f) {
-        INFO(what);
+    etgrad_test::on_each_simd_path([&] {
+        auto check = [&](const char* what, auto f) {
+            INFO(what);
+            Tensor t = from_vector(v, {n}).requires_grad_();
+            Tensor out = f(t);
+            sum(out).backward();
+            const auto ov = out.to_vector(), gv = t.grad().to_vector();
+            for (std::size_t k = 0; k < v.size(); ++k) {
+                CAPTURE(v[k]);
+                Tensor x = tensor(v[k], requires_grad);
+                Tensor y = f(x);
+                y.backward();
+                const double want = y.item(), dwant = x.grad().item();
+                if (std::isnan(want)) CHECK(std::isnan(ov[k]));
+                else CHECK_THAT(ov[k], WithinRel(want, 4e-16) || WithinAbs(want, 1e-300));
+                if (std::isnan(dwant)) CHECK(std::isnan(gv[k]));
+                else CHECK_THAT(gv[k], WithinRel(dwant, 4e-16) || WithinAbs(dwant, 1e-300));
+                if (!std::isnan(want)) CHECK(std::signbit(ov[k]) == std::signbit(want));  // -0.0 stays -0.0
+            }
+        };
+        check("exp", [](const Tensor& t) { return exp(t); });
+        check("log1p", [](const Tensor& t) { return log1p(t); });
+        check("sin", [](const Tensor& t) { return sin(t); });
+        check("tanh", [](const Tensor& t) { return tanh(t); });
+        check("sigmoid", [](const Tensor& t) { return sigmoid(t); });
+        check("relu", [](const Tensor& t) { return relu(t); });
+        check("clamp", [](const Tensor& t) { return clamp(t, -1.0, 1.0); });
+        check("t * 2 + 1 (an integer operand)", [](const Tensor& t) { return t * 2 + 1; });
+        check("an op without packs", [](const Tensor& t) { return apply<branchy_op>(t); });
+        // a loss's partials on packs (bce_with_logits shares e^-|z| between its value and sigmoid)
         Tensor t = from_vector(v, {n}).requires_grad_();
-        Tensor out = f(t);
-        sum(out).backward();
-        const auto ov = out.to_vector(), gv = t.grad().to_vector();
+        bce_with_logits(t, full({n}, 0.3)).backward();
+        const auto g = t.grad().to_vector();
         for (std::size_t k = 0; k < v.size(); ++k) {
             CAPTURE(v[k]);
             Tensor x = tensor(v[k], requires_grad);
-            Tensor y = f(x);
-            y.backward();
-            const double want = y.item(), dwant = x.grad().item();
-            if (std::isnan(want)) CHECK(std::isnan(ov[k]));
-            else CHECK_THAT(ov[k], WithinRel(want, 4e-16) || WithinAbs(want, 1e-300));
-            if (std::isnan(dwant)) CHECK(std::isnan(gv[k]));
-            else CHECK_THAT(gv[k], WithinRel(dwant, 4e-16) || WithinAbs(dwant, 1e-300));
-            if (!std::isnan(want)) CHECK(std::signbit(ov[k]) == std::signbit(want));  // -0.0 stays -0.0
+            bce_with_logits(x, tensor(0.3)).backward();
+            const double want = x.grad().item() / double(n);
+            if (std::isnan(want)) CHECK(std::isnan(g[k]));
+            // sigmoid(z) - y cancels: an ulp of sigmoid is a few ulps of the difference
+            else CHECK_THAT(g[k], WithinRel(want, 4e-15) || WithinAbs(want, 1e-300));
         }
-    };
-    check("exp", [](const Tensor& t) { return exp(t); });
-    check("log1p", [](const Tensor& t) { return log1p(t); });
-    check("sin", [](const Tensor& t) { return sin(t); });
-    check("tanh", [](const Tensor& t) { return tanh(t); });
-    check("sigmoid", [](const Tensor& t) { return sigmoid(t); });
-    check("relu", [](const Tensor& t) { return relu(t); });
-    check("clamp", [](const Tensor& t) { return clamp(t, -1.0, 1.0); });
-    check("t * 2 + 1 (an integer operand)", [](const Tensor& t) { return t * 2 + 1; });
-    check("an op without packs", [](const Tensor& t) { return apply<branchy_op>(t); });
-    // a loss's partials on packs (bce_with_logits shares e^-|z| between its value and sigmoid)
-    Tensor t = from_vector(v, {n}).requires_grad_();
-    bce_with_logits(t, full({n}, 0.3)).backward();
-    const auto g = t.grad().to_vector();
-    for (std::size_t k = 0; k < v.size(); ++k) {
-        CAPTURE(v[k]);
-        Tensor x = tensor(v[k], requires_grad);
-        bce_with_logits(x, tensor(0.3)).backward();
-        const double want = x.grad().item() / double(n);
-        if (std::isnan(want)) CHECK(std::isnan(g[k]));
-        // sigmoid(z) - y cancels: an ulp of sigmoid is a few ulps of the difference
-        else CHECK_THAT(g[k], WithinRel(want, 4e-15) || WithinAbs(want, 1e-300));
-    }
+    });
 }
 
 namespace {

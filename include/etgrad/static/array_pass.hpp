@@ -352,14 +352,14 @@ template <class Active, bool Mean, bool Map = false, class R, class E, class... 
                     const auto& xa = boost::hana::at_c<index_of_name<PS::x, B::name...>>(accs);
                     const std::size_t d = xa.shape.dims[1];
                     const T* w = product_w[S()].data();
-                    for (std::size_t k = 0; k < L; ++k) {
-                        const auto* xr = xa.ptr + std::ptrdiff_t(j0 + k) * xa.row_stride;
-                        if constexpr (std::is_same_v<std::remove_cvref_t<decltype(*xr)>, T>) {
-                            if (xa.col_stride == 1) {
-                                fill[S()][k] = dot_contiguous(xr, w, d);
-                                continue;
-                            }
-                        }
+                    const auto* x0 = xa.ptr + std::ptrdiff_t(j0) * xa.row_stride;
+                    bool done = false;
+                    if constexpr (std::is_same_v<std::remove_cvref_t<decltype(*x0)>, T>) {
+                        done = xa.col_stride == 1;
+                        if (done) dot_rows(x0, xa.row_stride, w, d, L, fill[S()]);
+                    }
+                    for (std::size_t k = 0; k < L && !done; ++k) {
+                        const auto* xr = x0 + std::ptrdiff_t(k) * xa.row_stride;
                         T s = 0;
                         for (std::size_t j = 0; j < d; ++j) s += T(xr[std::ptrdiff_t(j) * xa.col_stride]) * w[j];
                         fill[S()][k] = s;
@@ -424,14 +424,14 @@ template <class Active, bool Mean, bool Map = false, class R, class E, class... 
                     const T* w = product_w[in_list<N, Used>::index].data();
                     if constexpr (in_list<PS::w, Active>::value) {
                         row_sum.assign(d, T(0));
-                        for (std::size_t k = 0; k < L; ++k) {
-                            const auto* xr = xa.ptr + std::ptrdiff_t(j0 + k) * xa.row_stride;
-                            if constexpr (std::is_same_v<std::remove_cvref_t<decltype(*xr)>, T>) {
-                                if (xa.col_stride == 1) {
-                                    axpy_contiguous(g[k], xr, row_sum.data(), d);
-                                    continue;
-                                }
-                            }
+                        const auto* x0 = xa.ptr + std::ptrdiff_t(j0) * xa.row_stride;
+                        bool done = false;
+                        if constexpr (std::is_same_v<std::remove_cvref_t<decltype(*x0)>, T>) {
+                            done = xa.col_stride == 1;
+                            if (done) axpy_rows(g, x0, xa.row_stride, d, L, row_sum.data());
+                        }
+                        for (std::size_t k = 0; k < L && !done; ++k) {
+                            const auto* xr = x0 + std::ptrdiff_t(k) * xa.row_stride;
                             for (std::size_t j = 0; j < d; ++j)
                                 row_sum[j] += g[k] * T(xr[std::ptrdiff_t(j) * xa.col_stride]);
                         }

@@ -20,6 +20,7 @@
 #include <etgrad/core/expression.hpp>
 #include <etgrad/core/op.hpp>
 #include <etgrad/math/simd.hpp>
+#include <etgrad/math/wide.hpp>
 #include <etgrad/math/sum.hpp>
 #include <etgrad/ops/linalg.hpp>
 #include <etgrad/static/array_shape.hpp>
@@ -132,34 +133,59 @@ struct run_env<V, T, name_list<N...>, std::integer_sequence<bool, IsNumber...>> 
     }
 };
 
+/// The sweep over the first elements of a run of L in whole packs of P; returns how many.
+template <class P, class Active, class T, class Names, class Numbers, class F>
+[[gnu::always_inline]] inline std::size_t pack_loop(const F& f, const T* const* p, const T* c, std::size_t L, T scale,
+                                                    T* vals, T* const* outs) {
+    constexpr std::size_t na = Active::size, nu = Names::size, W = P::size;
+    // the pointers copied to locals: the compiler then knows that no store of the loop moves them
+    const T* in[nu + 1];
+    T* out[na + 1];
+    for (std::size_t i = 0; i < nu; ++i) in[i] = p[i];
+    for (std::size_t a = 0; a < na; ++a) out[a] = outs[a];
+    const P pscale(scale);
+    std::size_t k = 0;
+    // sweep_in's steps, with the value stored from the forward cache: copying a pack into a
+    // result struct first kept g++ from holding either in registers (two dead stores a pack)
+    for (; k + W <= L; k += W) {
+        const auto fc = forward<P>(f, run_env<P, T, Names, Numbers>{in, c, k});
+        store_pack(fc.v, vals + k);
+        if constexpr (na > 0) {
+            gradient_for_t<P, Active> g;
+            reverse_sweep<Active, P>(f, fc, g);
+            for (std::size_t a = 0; a < na; ++a) store_pack(P(g.values[a] * pscale), out[a] + k);
+        }
+    }
+    return k;
+}
+#if ETGRAD_HAS_WIDE
+/// pack_loop on AVX2 packs (called where the processor runs AVX2: see wide.hpp).
+template <class Active, class T, class Names, class Numbers, class F>
+ETGRAD_WIDE_FUNCTION std::size_t pack_loop_wide(const F& f, const T* const* p, const T* c, std::size_t L, T scale,
+                                                T* vals, T* const* outs) {
+    return pack_loop<wide<T>, Active, T, Names, Numbers>(f, p, c, L, scale, vals, outs);
+}
+#endif
+
 /// Evaluates the sweep over one run of L elements: values into vals, each active variable's
 /// gradient (times scale) into outs.
 template <class Active, class T, class Names, class Numbers, class F>
 [[gnu::always_inline]] inline void run_kernel(const F& f, const T* const* p, const T* c, std::size_t L, T scale,
                                               T* vals, T* const* outs) {
     constexpr std::size_t na = Active::size, nu = Names::size;
-    // the pointers copied to locals: the compiler then knows that no store of the loop moves them
+    std::size_t k = 0;
+    using P = typename pack_for<T>::type;
+    if constexpr (!std::is_void_v<P> && expression_packs_v<F>) {  // every op's rules take packs
+#if ETGRAD_HAS_WIDE
+        if (simd_dispatch_active()) k = pack_loop_wide<Active, T, Names, Numbers>(f, p, c, L, scale, vals, outs);
+        else
+#endif
+            k = pack_loop<P, Active, T, Names, Numbers>(f, p, c, L, scale, vals, outs);
+    }
     const T* in[nu + 1];
     T* out[na + 1];
     for (std::size_t i = 0; i < nu; ++i) in[i] = p[i];
     for (std::size_t a = 0; a < na; ++a) out[a] = outs[a];
-    std::size_t k = 0;
-    using P = typename pack_for<T>::type;
-    if constexpr (!std::is_void_v<P> && expression_packs_v<F>) {  // every op's rules take packs
-        constexpr std::size_t W = P::size;
-        const P pscale(scale);
-        // sweep_in's steps, with the value stored from the forward cache: copying a pack into a
-        // result struct first kept g++ from holding either in registers (two dead stores a pack)
-        for (; k + W <= L; k += W) {
-            const auto fc = forward<P>(f, run_env<P, T, Names, Numbers>{in, c, k});
-            store_pack(fc.v, vals + k);
-            if constexpr (na > 0) {
-                gradient_for_t<P, Active> g;
-                reverse_sweep<Active, P>(f, fc, g);
-                for (std::size_t a = 0; a < na; ++a) store_pack(P(g.values[a] * pscale), out[a] + k);
-            }
-        }
-    }
     for (; k < L; ++k) {
         const auto e = sweep_in<Active, T>(f, run_env<T, T, Names, Numbers>{in, c, k});
         vals[k] = e.value;

@@ -176,17 +176,30 @@ struct recompute_partials<Op, std::tuple<A...>, std::tuple<Rr...>> {
         auto partial_of = [&]<std::size_t W>(std::integral_constant<std::size_t, W>) {
             std::int64_t e = 0;
             using P = typename pack_for<double>::type;
-            if constexpr (packs_v<Op> && !std::is_void_v<P>)
-                e = in_packs<P, W, J...>(y, src, rules, m, part);
+            if constexpr (packs_v<Op> && !std::is_void_v<P>) {
+#if ETGRAD_HAS_WIDE
+                if (simd_dispatch_active()) e = in_packs_wide<W, J...>(y, src, rules, m, part);
+                else
+#endif
+                    e = in_packs<P, W, J...>(y, src, rules, m, part);
+            }
             for (; e < m; ++e)
                 part[e] = double(
                     Op::template partial<W>(y[e], rule_arg(tensor[J] ? src[J][e] : 0.0, std::get<J>(rules))...));
         };
         ((operand == int(J) ? partial_of(std::integral_constant<std::size_t, J>{}) : void()), ...);
     }
+#if ETGRAD_HAS_WIDE
+    /// in_packs on AVX2 packs (called where the processor runs AVX2: see wide.hpp).
+    template <std::size_t W, std::size_t... J, class Rules>
+    ETGRAD_WIDE_FUNCTION static std::int64_t in_packs_wide(const double* y, const double* const (&src)[N],
+                                                          const Rules& rules, std::int64_t m, double* part) {
+        return in_packs<wide<double>, W, J...>(y, src, rules, m, part);
+    }
+#endif
     /// Operand W's partials over the first elements of a run, in whole packs of P; how many.
     template <class P, std::size_t W, std::size_t... J, class Rules>
-    static std::int64_t in_packs(const double* y, const double* const (&src)[N], const Rules& rules, std::int64_t m,
+    [[gnu::always_inline]] static std::int64_t in_packs(const double* y, const double* const (&src)[N], const Rules& rules, std::int64_t m,
                                  double* part) {
         constexpr bool tensor[N] = {!arithmetic<A>...};
         constexpr std::int64_t L = std::int64_t(P::size);

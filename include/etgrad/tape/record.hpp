@@ -13,6 +13,7 @@
 
 #include <etgrad/core/expression.hpp>
 #include <etgrad/math/simd.hpp>
+#include <etgrad/math/wide.hpp>
 #include <etgrad/math/sum.hpp>
 #include <etgrad/tape/state.hpp>
 #include <etgrad/tape/nodes.hpp>
@@ -285,6 +286,15 @@ template <class P, bool Mean, std::size_t N, class Fn>
     return j;
 }
 
+#if ETGRAD_HAS_WIDE
+/// run_in_packs on AVX2 packs (called where the processor runs AVX2: see wide.hpp).
+template <bool Mean, std::size_t N, class Fn>
+ETGRAD_WIDE_FUNCTION std::int64_t run_in_packs_wide(Fn& fn, const double* const (&src)[N], double* const (&dst)[N],
+                                                    double* o, std::int64_t m, double scale, const bool* all) {
+    return run_in_packs<wide<double>, Mean>(fn, src, dst, o, m, scale, all);
+}
+#endif
+
 /// The float64 elementwise loop where every operand is a tensor of the output's shape or is
 /// broadcast from one value: in runs of 256 elements, each operand read from its storage or from
 /// a run filled with its value, every partial computed (those nobody keeps go to scratch), so
@@ -322,7 +332,13 @@ void elementwise_runs(Fn& fn, const tape_operand (&v)[N], const std::int64_t (&s
         double* const o = Mean ? values : out + k0;
         std::int64_t j = 0;
         using P = typename pack_for<double>::type;
-        if constexpr (Packs && !std::is_void_v<P>) j = run_in_packs<P, Mean>(fn, src, dst, o, m, scale, all.data());
+        if constexpr (Packs && !std::is_void_v<P>) {
+#if ETGRAD_HAS_WIDE
+            if (simd_dispatch_active()) j = run_in_packs_wide<Mean>(fn, src, dst, o, m, scale, all.data());
+            else
+#endif
+                j = run_in_packs<P, Mean>(fn, src, dst, o, m, scale, all.data());
+        }
         for (; j < m; ++j) {
             double x[N], part[N]{};
             for (std::size_t i = 0; i < N; ++i) x[i] = src[i][j];
