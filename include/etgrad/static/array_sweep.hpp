@@ -133,6 +133,18 @@ struct run_env<V, T, name_list<N...>, std::integer_sequence<bool, IsNumber...>> 
     }
 };
 
+/// Whether a run's variable i is a number (read from the numbers, not from an array).
+template <class Numbers>
+struct number_flags_of;
+template <bool... IsNumber>
+struct number_flags_of<std::integer_sequence<bool, IsNumber...>> {
+    static constexpr bool value[sizeof...(IsNumber) + 1] = {IsNumber..., false};
+};
+template <class Numbers>
+constexpr bool is_number(std::size_t i) noexcept {
+    return number_flags_of<Numbers>::value[i];
+}
+
 /// The sweep over the first elements of a run of L in whole packs of P; returns how many.
 template <class P, class Active, class T, class Names, class Numbers, class F>
 [[gnu::always_inline]] inline std::size_t pack_loop(const F& f, const T* const* p, const T* c, std::size_t L, T scale,
@@ -177,10 +189,40 @@ template <class Active, class T, class Names, class Numbers, class F>
     using P = typename pack_for<T>::type;
     if constexpr (!std::is_void_v<P> && expression_packs_v<F>) {  // every op's rules take packs
 #if ETGRAD_HAS_WIDE
-        if (simd_dispatch_active()) k = pack_loop_wide<Active, T, Names, Numbers>(f, p, c, L, scale, vals, outs);
-        else
+        const bool wide_loop = simd_dispatch_active();
+#else
+        constexpr bool wide_loop = false;
 #endif
-            k = pack_loop<P, Active, T, Names, Numbers>(f, p, c, L, scale, vals, outs);
+        auto loop = [&](const T* const* from, std::size_t n, T* v, T* const* o) {
+#if ETGRAD_HAS_WIDE
+            if (wide_loop) return pack_loop_wide<Active, T, Names, Numbers>(f, from, c, n, scale, v, o);
+#endif
+            return pack_loop<P, Active, T, Names, Numbers>(f, from, c, n, scale, v, o);
+        };
+        k = loop(p, L, vals, outs);
+        // the last elements, fewer than a pack: one more pack, its missing lanes copies of the
+        // first of them (so that a short array, too, gets the pack functions, not a libm call
+        // per function and element)
+        constexpr std::size_t Wmax = 32 / sizeof(T);
+        const std::size_t W = wide_loop ? Wmax : P::size;
+        if (k < L) {
+            T tin[nu + 1][Wmax], tval[Wmax], tout[na + 1][Wmax];
+            const T* tp[nu + 1];
+            T* to[na + 1];
+            for (std::size_t i = 0; i < nu; ++i) {
+                tp[i] = p[i];
+                if (is_number<Numbers>(i)) continue;
+                for (std::size_t e = 0; e < W; ++e) tin[i][e] = p[i][k + (k + e < L ? e : 0)];
+                tp[i] = tin[i];
+            }
+            for (std::size_t a = 0; a < na; ++a) to[a] = tout[a];
+            loop(tp, W, tval, to);
+            for (std::size_t e = 0; k + e < L; ++e) {
+                vals[k + e] = tval[e];
+                for (std::size_t a = 0; a < na; ++a) outs[a][k + e] = tout[a][e];
+            }
+            k = L;
+        }
     }
     const T* in[nu + 1];
     T* out[na + 1];
