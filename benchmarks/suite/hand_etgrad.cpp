@@ -249,6 +249,11 @@ void register_all() {
         time_w3("/hand", [](const std::vector<double>& v, w3_result& r) { w3_hand(v, r); });
         time_w3("/etgrad_static", [](const std::vector<double>& v, w3_result& r) { w3_static(v, r); });
         time_w3("/etgrad_static_array", [](const std::vector<double>& v, w3_result& r) { w3_static_array(v, r); });
+        time_w3("/etgrad_static_array_no_dispatch", [](const std::vector<double>& v, w3_result& r) {
+            set_simd_dispatch(false);  // the packs this TU is compiled for (SSE2 without -march)
+            w3_static_array(v, r);
+            set_simd_dispatch(true);
+        });
         time_w3("/etgrad_static_array_2thread", [](const std::vector<double>& v, w3_result& r) {
             set_num_threads(2);
             w3_static_array(v, r);
@@ -276,18 +281,22 @@ void register_all() {
             return same(w4_hand(*D), w4_static(*D)) && same(w4_hand(*D), t.run()) && same(w4_hand(*D), s.run()) &&
                    same(w4_hand(*D), a.run());
         });
-        for (int threads : {1, 2})
-            benchmark::RegisterBenchmark((w + "/etgrad_static_array" + (threads == 2 ? "_2thread" : "")).c_str(),
-                                         [D, threads](benchmark::State& st) {
-                                             w4_array_state a(*D);
-                                             set_num_threads(threads);
-                                             for (auto _ : st) {
-                                                 benchmark::DoNotOptimize(D->X.data());
-                                                 benchmark::DoNotOptimize(a.run().db);
-                                                 benchmark::ClobberMemory();
-                                             }
-                                             set_num_threads(1);
-                                         });
+        // one thread, two threads, and one thread on the packs this TU is compiled for
+        for (int threads : {1, 2, 0})
+            benchmark::RegisterBenchmark(
+                (w + "/etgrad_static_array" + (threads == 2 ? "_2thread" : threads == 0 ? "_no_dispatch" : "")).c_str(),
+                [D, threads](benchmark::State& st) {
+                    w4_array_state a(*D);
+                    set_num_threads(threads == 2 ? 2 : 1);
+                    set_simd_dispatch(threads != 0);
+                    for (auto _ : st) {
+                        benchmark::DoNotOptimize(D->X.data());
+                        benchmark::DoNotOptimize(a.run().db);
+                        benchmark::ClobberMemory();
+                    }
+                    set_num_threads(1);
+                    set_simd_dispatch(true);
+                });
         benchmark::RegisterBenchmark((w + "/hand").c_str(), [D](benchmark::State& st) {
             for (auto _ : st) {
                 benchmark::DoNotOptimize(D->X.data());
@@ -308,6 +317,12 @@ void register_all() {
                                              w4_tape_state t(*D, statement);
                                              for (auto _ : st) benchmark::DoNotOptimize(t.run());
                                          });
+        benchmark::RegisterBenchmark((w + "/etgrad_tape_ops_no_dispatch").c_str(), [D](benchmark::State& st) {
+            w4_tape_state t(*D, false);
+            set_simd_dispatch(false);
+            for (auto _ : st) benchmark::DoNotOptimize(t.run());
+            set_simd_dispatch(true);
+        });
     }
 }
 }  // namespace

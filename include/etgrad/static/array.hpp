@@ -24,6 +24,7 @@
 #include <etgrad/ops/arithmetic.hpp>
 #include <etgrad/static/bindings.hpp>
 #include <etgrad/static/array_pass.hpp>
+#include <etgrad/static/array_short.hpp>
 #include <etgrad/static/array_shape.hpp>
 #include <etgrad/static/gradient.hpp>
 #include <etgrad/ops/linalg.hpp>
@@ -198,6 +199,8 @@ template <class Active, class Kind, class E, class... O, class... B>
     });
     if constexpr (short_path_applies<Active, T, E, B...>)
         if (short_pass<Active, Kind::mean>(r, f.expr, b...)) return r;
+    if constexpr (short_product_path_applies<Active, T, E, B...>)
+        if (short_product_pass<Active, Kind::mean>(r, f.expr, b...)) return r;
     array_pass<Active, Kind::mean>(r, Kind::name, f.expr, b...);
     return r;
 }

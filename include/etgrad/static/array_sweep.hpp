@@ -207,8 +207,8 @@ template <class Active, class T, class Names, class Numbers, class F>
         const std::size_t W = wide_loop ? Wmax : P::size;
         if (k < L) {
             T tin[nu + 1][Wmax], tval[Wmax], tout[na + 1][Wmax];
-            const T* tp[nu + 1];
-            T* to[na + 1];
+            const T* tp[nu + 1]{};
+            T* to[na + 1]{};
             for (std::size_t i = 0; i < nu; ++i) {
                 tp[i] = p[i];
                 if (is_number<Numbers>(i)) continue;
