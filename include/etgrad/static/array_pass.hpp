@@ -69,6 +69,18 @@ struct number_flags<name_list<U...>, Products, B...> {
 
 inline constexpr std::size_t run_length = 256;
 
+/// A call's expression lowered (each matmul(X, w) a variable of its own), its used names, the
+/// active names of the lowered expression (a product is active when its X or w is), and which
+/// used names are bound to numbers.
+template <class Active, class E, class... B>
+struct lowered_call {
+    using low = lowered<E>;
+    using products = typename low::products;
+    using used = typename unique_names<typename vars_of<typename low::type>::type>::type;
+    using inner = typename inner_active<Active, products, used>::type;
+    using numbers = typename number_flags<used, products, B...>::type;
+};
+
 /// The reduction (the mean when Mean) of expr over the bindings b..., its gradients with respect
 /// to Active written into r.grad (numbers, vectors and matrices of the engine's, or the
 /// caller's buffers), its value into r.value.
@@ -77,12 +89,13 @@ inline constexpr std::size_t run_length = 256;
 template <class Active, bool Mean, bool Map = false, class R, class E, class... B>
 [[gnu::noinline]] void array_pass(R& r, const char* what, const E& expr, const B&... b) {
     using T = std::remove_cvref_t<decltype(r.value)>;
-    using Low = lowered<E>;
+    using C = lowered_call<Active, E, B...>;
+    using Low = typename C::low;
     using LE = typename Low::type;
-    using Products = typename Low::products;
-    using Used = typename unique_names<typename vars_of<LE>::type>::type;
-    using Inner = typename inner_active<Active, Products, Used>::type;
-    using Numbers = typename number_flags<Used, Products, B...>::type;
+    using Products = typename C::products;
+    using Used = typename C::used;
+    using Inner = typename C::inner;
+    using Numbers = typename C::numbers;
     constexpr std::size_t nu = Used::size, na = Active::size, ni = Inner::size, K = run_length;
     const LE le = Low::of(expr);
     const auto accs = boost::hana::basic_tuple<decltype(access_or_number<T>(b))...>(access_or_number<T>(b)...);

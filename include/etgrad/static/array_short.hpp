@@ -161,13 +161,10 @@ inline constexpr bool short_product_path_applies = short_product_check<Active, T
 template <class Active, bool Mean, class R, class E, class... B>
 bool short_product_pass(R& r, const E& expr, const B&... b) {
     using T = std::remove_cvref_t<decltype(r.value)>;
-    using Low = lowered<E>;
-    using LE = typename Low::type;
-    using Products = typename Low::products;
-    using Used = typename unique_names<typename vars_of<LE>::type>::type;
-    using Inner = typename inner_active<Active, Products, Used>::type;
-    using Numbers = typename number_flags<Used, Products, B...>::type;
-    constexpr std::size_t nu = Used::size, na = Active::size, ni = Inner::size, rows_max = 8;
+    using C = lowered_call<Active, E, B...>;
+    using Products = typename C::products;
+    using Used = typename C::used;
+    constexpr std::size_t nu = Used::size, na = Active::size, ni = C::inner::size, rows_max = 8;
     const boost::hana::basic_tuple<const B*...> bound(&b...);
     // the rows: every product's X has the same number, fewer than rows_max
     std::size_t n = 0;
@@ -250,10 +247,11 @@ bool short_product_pass(R& r, const E& expr, const B&... b) {
     const T scale = Mean ? T(1) / T(n) : T(1);
     T value = 0;
     for (std::size_t k = 0; k < n; ++k) {
-        const auto e = sweep_in<Inner, T>(Low::of(expr), run_env<T, T, Used, Numbers>{ptr.data(), num.data(), k});
+        const auto e = sweep_in<typename C::inner, T>(C::low::of(expr),
+                                                      run_env<T, T, Used, typename C::numbers>{ptr.data(), num.data(), k});
         value += e.value;
         each(std::make_index_sequence<ni>{}, [&](auto a) {
-            constexpr auto N = name_at<a(), Inner>::value;
+            constexpr auto N = name_at<a(), typename C::inner>::value;
             using PS = typename product_of<N, Products>::type;
             const T g = e.grad.values[a()] * scale;
             if constexpr (std::is_void_v<PS>) {
