@@ -102,7 +102,8 @@ struct wide_mask {
 };
 
 /// 32 bytes of T (4 doubles, 8 floats) as one pack: the number type of op rules in the AVX2
-/// loops. Always passed by reference, so that no function outside them takes a 32-byte vector.
+/// loops. Not trivially copyable (see its copies), so that a function that takes or returns one
+/// by value does so through memory whatever it is compiled for.
 template <class T>
 struct wide {
     // aligned as T: a 32-byte alignment would make g++ note an ABI change wherever a rule takes
