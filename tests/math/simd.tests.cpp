@@ -206,7 +206,8 @@ void compare_wide(const char* name, F pack_fn, G scalar_fn, bool avx2) {
     for (std::size_t i = 0; i < whole; ++i) {
         const T want = scalar_fn(in[i]), got = out[i];
         const T ulp = std::nextafter(std::fabs(want), inf) - std::fabs(want);
-        const bool ok = (std::isnan(want) && std::isnan(got)) || (got == want && std::signbit(got) == std::signbit(want)) ||
+        const bool ok = (std::isnan(want) && std::isnan(got)) ||
+                        (got == want && std::signbit(got) == std::signbit(want)) ||
                         (std::isfinite(want) && std::fabs(got - want) <= 4 * ulp);
         if (!ok && ++bad <= 3) FAIL_CHECK(name << "(" << in[i] << "): wide " << got << ", scalar " << want);
     }

@@ -125,13 +125,15 @@ TEST_CASE("a few elements, one run and many runs: every path gives the scalar en
                 CHECK_THAT(r.grad[w], WithinAbs(gw * inv, 1e-13 * mw * inv));
                 CHECK_THAT(r.grad[b], WithinAbs(gb * inv, 1e-13 * mb * inv));
                 REQUIRE(r.grad[x].size() == n);
-                for (std::size_t i = 0; i < n; ++i) CHECK_THAT(r.grad[x][i], WithinAbs(gx[i], 1e-14 * std::fabs(gx[i])));
+                for (std::size_t i = 0; i < n; ++i)
+                    CHECK_THAT(r.grad[x][i], WithinAbs(gx[i], 1e-14 * std::fabs(gx[i])));
             };
             const auto fast = value_and_grad(mean(f), x = xs, y = ys, w = 0.7, b = -0.2);
             agrees(fast);
             agrees(value_and_grad(mean(f), x = xs, y = labels, w = 0.7, b = -0.2));
             std::vector<double> buf(n, -1.0);
-            const auto into_buf = value_and_grad(mean(f), wrt(x, w, b), into(x, buf), x = xs, y = ys, w = 0.7, b = -0.2);
+            const auto into_buf =
+                value_and_grad(mean(f), wrt(x, w, b), into(x, buf), x = xs, y = ys, w = 0.7, b = -0.2);
             agrees(into_buf);
             CHECK(buf == fast.grad[x]);
             const auto total = value_and_grad(sum(f), x = xs, y = ys, w = 0.7, b = -0.2);

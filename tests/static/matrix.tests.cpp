@@ -63,53 +63,54 @@ TEST_CASE("W4 as one expression: mean(bce_with_logits(matmul(X, w) + b, y)) agai
           "finite differences",
           "[static][array][matrix]") {
     // under 8 rows the short path serves the call (row by row), from 8 the general pass
-    for (std::size_t N : {1, 3, 7, 8, 1000})
-    for (std::size_t d : {std::size_t(1), std::size_t(16), std::size_t(5)}) {
-        CAPTURE(N, d);
-        const logreg D(N, d);
-        constexpr auto loss = mean(bce_with_logits(matmul(X, w) + b, y));
-        const auto r = value_and_grad(loss, wrt(w, b), X = as_matrix(D.X, D.N, D.d), y = D.y, w = D.w, b = D.b);
-        CHECK_THAT(r.value, WithinRel(D.loss(D.w, D.b), 1e-13));
-        std::vector<double> dw(d, 0.0);
-        double db = 0;
-        for (std::size_t i = 0; i < D.N; ++i) {
-            const double g = D.residual(i);
-            db += g;
-            for (std::size_t j = 0; j < d; ++j) dw[j] += g * D.X[i * d + j];
+    for (std::size_t N : {1, 3, 7, 8, 1000}) {
+        for (std::size_t d : {std::size_t(1), std::size_t(16), std::size_t(5)}) {
+            CAPTURE(N, d);
+            const logreg D(N, d);
+            constexpr auto loss = mean(bce_with_logits(matmul(X, w) + b, y));
+            const auto r = value_and_grad(loss, wrt(w, b), X = as_matrix(D.X, D.N, D.d), y = D.y, w = D.w, b = D.b);
+            CHECK_THAT(r.value, WithinRel(D.loss(D.w, D.b), 1e-13));
+            std::vector<double> dw(d, 0.0);
+            double db = 0;
+            for (std::size_t i = 0; i < D.N; ++i) {
+                const double g = D.residual(i);
+                db += g;
+                for (std::size_t j = 0; j < d; ++j) dw[j] += g * D.X[i * d + j];
+            }
+            CHECK_THAT(r.grad[b], WithinRel(db, 1e-12));
+            REQUIRE(r.grad[w].size() == d);
+            for (std::size_t j = 0; j < d; ++j) CHECK_THAT(r.grad[w][j], WithinRel(dw[j], 1e-11));
+            // central differences on w and b
+            const double h = 1e-6;
+            for (std::size_t j = 0; j < d; j += 4) {
+                std::vector<double> wp = D.w, wm = D.w;
+                wp[j] += h;
+                wm[j] -= h;
+                CHECK_THAT(r.grad[w][j], WithinAbs((D.loss(wp, D.b) - D.loss(wm, D.b)) / (2 * h), 1e-8));
+            }
+            CHECK_THAT(r.grad[b], WithinAbs((D.loss(D.w, D.b + h) - D.loss(D.w, D.b - h)) / (2 * h), 1e-8));
+            // the tape
+            Tensor tw = from_vector(D.w, {std::int64_t(d)}).requires_grad_(), tb = tensor(D.b, requires_grad);
+            Tensor tl = bce_with_logits(matmul(from_vector(D.X, {std::int64_t(D.N), std::int64_t(d)}), tw) + tb,
+                                        from_vector(D.y, {std::int64_t(D.N)}));
+            tl.backward();
+            CHECK_THAT(r.value, WithinRel(tl.item(), 1e-13));
+            CHECK_THAT(r.grad[b], WithinRel(tb.grad().item(), 1e-12));
+            for (std::size_t j = 0; j < d; ++j) CHECK_THAT(r.grad[w][j], WithinRel(tw.grad().to_vector()[j], 1e-11));
+            // into a caller's buffer, and X transposed twice (column stride N: the general pass)
+            std::vector<double> gw(d, -1.0), xt(N * d);
+            for (std::size_t i = 0; i < N; ++i)
+                for (std::size_t j = 0; j < d; ++j) xt[j * N + i] = D.X[i * d + j];
+            const auto s =
+                value_and_grad(loss, wrt(w, b), into(w, gw), X = as_matrix(D.X, D.N, D.d), y = D.y, w = D.w, b = D.b);
+            const auto xtt = as_matrix(xt.data(), N, d, 1, std::ptrdiff_t(N));
+            const auto g = value_and_grad(loss, wrt(w, b), X = xtt, y = D.y, w = D.w, b = D.b);
+            CHECK(gw == r.grad[w]);
+            CHECK(s.value == r.value);
+            CHECK_THAT(g.value, WithinRel(r.value, 1e-14));
+            CHECK_THAT(g.grad[b], WithinRel(r.grad[b], 1e-13));
+            for (std::size_t j = 0; j < d; ++j) CHECK_THAT(g.grad[w][j], WithinRel(r.grad[w][j], 1e-13));
         }
-        CHECK_THAT(r.grad[b], WithinRel(db, 1e-12));
-        REQUIRE(r.grad[w].size() == d);
-        for (std::size_t j = 0; j < d; ++j) CHECK_THAT(r.grad[w][j], WithinRel(dw[j], 1e-11));
-        // central differences on w and b
-        const double h = 1e-6;
-        for (std::size_t j = 0; j < d; j += 4) {
-            std::vector<double> wp = D.w, wm = D.w;
-            wp[j] += h;
-            wm[j] -= h;
-            CHECK_THAT(r.grad[w][j], WithinAbs((D.loss(wp, D.b) - D.loss(wm, D.b)) / (2 * h), 1e-8));
-        }
-        CHECK_THAT(r.grad[b], WithinAbs((D.loss(D.w, D.b + h) - D.loss(D.w, D.b - h)) / (2 * h), 1e-8));
-        // the tape
-        Tensor tw = from_vector(D.w, {std::int64_t(d)}).requires_grad_(), tb = tensor(D.b, requires_grad);
-        Tensor tl = bce_with_logits(matmul(from_vector(D.X, {std::int64_t(D.N), std::int64_t(d)}), tw) + tb,
-                                    from_vector(D.y, {std::int64_t(D.N)}));
-        tl.backward();
-        CHECK_THAT(r.value, WithinRel(tl.item(), 1e-13));
-        CHECK_THAT(r.grad[b], WithinRel(tb.grad().item(), 1e-12));
-        for (std::size_t j = 0; j < d; ++j) CHECK_THAT(r.grad[w][j], WithinRel(tw.grad().to_vector()[j], 1e-11));
-        // into a caller's buffer, and X transposed twice (column stride N: the general pass)
-        std::vector<double> gw(d, -1.0), xt(N * d);
-        for (std::size_t i = 0; i < N; ++i)
-            for (std::size_t j = 0; j < d; ++j) xt[j * N + i] = D.X[i * d + j];
-        const auto s = value_and_grad(loss, wrt(w, b), into(w, gw), X = as_matrix(D.X, D.N, D.d), y = D.y, w = D.w,
-                                      b = D.b);
-        const auto g = value_and_grad(loss, wrt(w, b), X = as_matrix(xt.data(), N, d, 1, std::ptrdiff_t(N)), y = D.y,
-                                      w = D.w, b = D.b);
-        CHECK(gw == r.grad[w]);
-        CHECK(s.value == r.value);
-        CHECK_THAT(g.value, WithinRel(r.value, 1e-14));
-        CHECK_THAT(g.grad[b], WithinRel(r.grad[b], 1e-13));
-        for (std::size_t j = 0; j < d; ++j) CHECK_THAT(g.grad[w][j], WithinRel(r.grad[w][j], 1e-13));
     }
 }
 

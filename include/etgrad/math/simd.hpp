@@ -114,9 +114,10 @@ P lanewise(F f, const P& x, const P& y = P(0)) noexcept {
 /// others are xsimd's, checked against glibc in ulps and at special values (0, -0, infinities,
 /// NaN, subnormals, overflow). Where xsimd 8.1 was found wrong, the scalar function runs lane by
 /// lane: erf (NaN past 1e308, 68 ulp near 0.5), pow (pow(0, -1.25) = 0, pow(0, 0) = 0,
-/// pow(1, NaN) = NaN, ...) and atan2; acosh below 1 is NaN by a select. xsimd's range reductions convert to integers, which is
-/// undefined for NaN, infinities and huge values: a pack holding any lane outside a function's
-/// safe range (NaN included) is computed lane by lane too; log of a subnormal is rescaled.
+/// pow(1, NaN) = NaN, ...) and atan2; acosh below 1 is NaN by a select (xsimd's is -inf or 0 for
+/// large negative x). xsimd's range reductions convert to integers, which is undefined for NaN,
+/// infinities and huge values: a pack holding any lane outside a function's safe range (NaN
+/// included) is computed lane by lane too; log of a subnormal is rescaled.
 template <class T, class A>
 struct pack_math<xsimd::batch<T, A>> {
     using P = xsimd::batch<T, A>;
@@ -174,7 +175,7 @@ struct pack_math<xsimd::batch<T, A>> {
     ETGRAD_PACK_UNARY(sinh, T(80))
     ETGRAD_PACK_UNARY(cosh, T(80))
     ETGRAD_PACK_UNARY(asinh, std::numeric_limits<T>::max())
-    static P acosh(const P& x) noexcept {  // NaN below 1 (xsimd 8's is -inf or 0 for large negative x)
+    static P acosh(const P& x) noexcept {
         if (!within(x, std::numeric_limits<T>::max())) return lanewise([](T a, T) { return std::acosh(a); }, x);
         return xsimd::select(x < P(T(1)), P(std::numeric_limits<T>::quiet_NaN()), xsimd::acosh(x));
     }

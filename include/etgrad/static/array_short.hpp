@@ -145,7 +145,8 @@ struct short_product_check {
     template <class Bd>
     static constexpr bool plain() {
         using V = typename Bd::value_type;
-        if constexpr (product_uses<Bd::name, Products>::as_matrix > 0) return std::is_same_v<typename element_type<V>::type, T>;
+        if constexpr (product_uses<Bd::name, Products>::as_matrix > 0)
+            return std::is_same_v<typename element_type<V>::type, T>;
         else return !matrix_value<V> && std::is_same_v<typename element_type<V>::type, T>;
     }
     static constexpr bool value =
@@ -176,8 +177,8 @@ bool short_product_pass(R& r, const E& expr, const B&... b) {
             const auto& wv = boost::hana::at_c<index_of_name<PS::w, B::name...>>(bound)->value;
             const auto [rs, cs] = matrix_strides(xv);
             const std::size_t rows = std::size_t(xv.rows());
-            fits = fits && cs == 1 && rs >= 0 && vector_stride(wv) == 1 && std::size_t(xv.cols()) == std::size_t(wv.size()) &&
-                   (first || rows == n);
+            fits = fits && cs == 1 && rs >= 0 && vector_stride(wv) == 1 &&
+                   std::size_t(xv.cols()) == std::size_t(wv.size()) && (first || rows == n);
             n = rows;
             first = false;
         }
@@ -247,8 +248,8 @@ bool short_product_pass(R& r, const E& expr, const B&... b) {
     const T scale = Mean ? T(1) / T(n) : T(1);
     T value = 0;
     for (std::size_t k = 0; k < n; ++k) {
-        const auto e = sweep_in<typename C::inner, T>(C::low::of(expr),
-                                                      run_env<T, T, Used, typename C::numbers>{ptr.data(), num.data(), k});
+        using env = run_env<T, T, Used, typename C::numbers>;
+        const auto e = sweep_in<typename C::inner, T>(C::low::of(expr), env{ptr.data(), num.data(), k});
         value += e.value;
         each(std::make_index_sequence<ni>{}, [&](auto a) {
             constexpr auto N = name_at<a(), typename C::inner>::value;

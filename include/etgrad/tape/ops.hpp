@@ -199,8 +199,8 @@ struct recompute_partials<Op, std::tuple<A...>, std::tuple<Rr...>> {
 #endif
     /// Operand W's partials over the first elements of a run, in whole packs of P; how many.
     template <class P, std::size_t W, std::size_t... J, class Rules>
-    [[gnu::always_inline]] static std::int64_t in_packs(const double* y, const double* const (&src)[N], const Rules& rules, std::int64_t m,
-                                 double* part) {
+    [[gnu::always_inline]] static std::int64_t in_packs(const double* y, const double* const (&src)[N],
+                                                        const Rules& rules, std::int64_t m, double* part) {
         constexpr bool tensor[N] = {!arithmetic<A>...};
         constexpr std::int64_t L = std::int64_t(P::size);
         std::int64_t e = 0;
