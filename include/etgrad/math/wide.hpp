@@ -228,14 +228,11 @@ template <class T>
 struct pack_math<wide<T>> {
     using P = wide<T>;
     using H = xsimd::batch<T, xsimd::sse2>;
-    template <class C>
-    [[gnu::always_inline]] static P select(const C& c, const P& a, const P& b) noexcept {
+    // (math::select answers a bool condition itself: only a mask reaches a pack's select)
+    [[gnu::always_inline]] static P select(const wide_mask<T>& m, const P& a, const P& b) noexcept {
         using I = typename wide_mask<T>::ivec;
-        const wide_mask<T> m = mask_of(c);
         return P::of(typename P::vec((I(a.v) & m.m) | (I(b.v) & ~m.m)));
     }
-    [[gnu::always_inline]] static wide_mask<T> mask_of(const wide_mask<T>& c) noexcept { return c; }
-    [[gnu::always_inline]] static wide_mask<T> mask_of(bool c) noexcept { return wide_mask<T>::all(c); }
     /// f on the two SSE2 halves of x (and y).
     template <class F>
     [[gnu::always_inline]] static P halves(F f, const P& x, const P& y = P(T(0))) noexcept {
