@@ -19,6 +19,7 @@ template <class F>
 void on_each_simd_path(F&& body) {
     dispatch_setting_guard restore;
     etgrad::set_simd_dispatch(false);
+    REQUIRE(!etgrad::simd_dispatch_active());
     {
         INFO("the packs the translation unit was compiled for");
         body();
