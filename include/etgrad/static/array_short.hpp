@@ -49,7 +49,7 @@ template <class Active, bool Mean, class Used, class Numbers, class R, class E, 
     });
     run_kernel<Active, T, Used, Numbers>(expr, ptr, num, n, scale, vals, outs.data());
     auto total = [n](const T* v) { return pairwise_sum(v, std::int64_t(n)); };
-    r.value = Mean ? total(vals) / T(n) : total(vals);
+    r.value = Mean ? total(vals) / T(std::ptrdiff_t(n)) : total(vals);
     each(std::make_index_sequence<na>{}, [&](auto I) {
         auto& g = boost::hana::at_c<I()>(r.grad.values);
         if constexpr (std::is_same_v<std::remove_cvref_t<decltype(g)>, T>) g = total(outs[I()]);
@@ -94,7 +94,7 @@ template <class Active, bool Mean, class R, class E, class... B>
         if constexpr (array_value<std::remove_cvref_t<decltype(v)>>) ptr[S()] = v.data();
         else num[S()] = T(v);
     });
-    const T scale = Mean ? T(1) / T(n) : T(1);
+    const T scale = Mean ? T(1) / T(std::ptrdiff_t(n)) : T(1);
     if (n < 8) {  // a few elements one at a time, the value and numbers' gradients summed in order
         T value = 0;
         std::array<T, na + 1> sums{};
@@ -115,7 +115,7 @@ template <class Active, bool Mean, class R, class E, class... B>
                 else dst[I()][k] = e.grad.values[I()] * scale;
             });
         }
-        r.value = Mean ? value / T(n) : value;
+        r.value = Mean ? value / T(std::ptrdiff_t(n)) : value;
         each(std::make_index_sequence<na>{}, [&](auto I) {
             auto& g = boost::hana::at_c<I()>(r.grad.values);
             if constexpr (std::is_same_v<std::remove_cvref_t<decltype(g)>, T>) g = sums[I()];
@@ -245,7 +245,7 @@ bool short_product_pass(R& r, const E& expr, const B&... b) {
                 for (std::size_t j = 0; j < m; ++j) dst[I()][j] = T(0);
         }
     });
-    const T scale = Mean ? T(1) / T(n) : T(1);
+    const T scale = Mean ? T(1) / T(std::ptrdiff_t(n)) : T(1);
     T value = 0;
     for (std::size_t k = 0; k < n; ++k) {
         using env = run_env<T, T, Used, typename C::numbers>;
@@ -269,7 +269,7 @@ bool short_product_pass(R& r, const E& expr, const B&... b) {
             }
         });
     }
-    r.value = Mean ? value / T(n) : value;
+    r.value = Mean ? value / T(std::ptrdiff_t(n)) : value;
     each(std::make_index_sequence<na>{}, [&](auto I) {
         auto& g = boost::hana::at_c<I()>(r.grad.values);
         if constexpr (std::is_same_v<std::remove_cvref_t<decltype(g)>, T>) g = sums[I()];
