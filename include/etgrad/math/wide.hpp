@@ -3,8 +3,9 @@
 /// takes them where the processor has both (checked once). The wide loops compute on `wide<T>`,
 /// a 32-byte pack written with the compilers' vector extensions, so that nothing outside the
 /// AVX2 functions is compiled for AVX2: the loops are functions with the target attribute whose
-/// calls are all inlined into them (flatten). exp and log1p of doubles are etgrad's own on the
-/// wide pack; the other functions run on its two SSE2 halves (xsimd's, as on the baseline).
+/// calls are all inlined into them (flatten). exp, expm1, log, log1p and the hyperbolic functions
+/// of doubles are etgrad's own on the wide pack; the other functions run on its two SSE2 halves
+/// (xsimd's, as on the baseline).
 ///
 /// Off where the TU is already compiled for AVX2 (-mavx2, -march=native: xsimd's packs are the
 /// wide ones), without xsimd, off x86-64, or with ETGRAD_NO_DISPATCH defined.
@@ -221,9 +222,10 @@ template <class T>
     return wide<double>::of(V(u.v));
 }
 
-/// The functions op rules call, on wide packs: select as bit operations; exp and log1p of
-/// doubles as on the baseline's packs (etgrad's own); the others on the two halves, as xsimd's
-/// SSE2 packs (the same functions, and the same checks of their ranges, as the baseline).
+/// The functions op rules call, on wide packs: select as bit operations; exp, expm1, log, log1p
+/// and the hyperbolic functions of doubles as on the baseline's packs (etgrad's own); the others
+/// on the two halves, as xsimd's SSE2 packs (the same functions, and the same checks of their
+/// ranges, as the baseline).
 template <class T>
 struct pack_math<wide<T>> {
     using P = wide<T>;
@@ -251,30 +253,45 @@ struct pack_math<wide<T>> {
         if constexpr (std::is_same_v<T, double>) return log1p_pack(x);
         else return halves([](const H& a, const H&) { return pack_math<H>::log1p(a); }, x);
     }
+    static P log(const P& x) noexcept {
+        if constexpr (std::is_same_v<T, double>) return log_pack(x);
+        else return halves([](const H& a, const H&) { return pack_math<H>::log(a); }, x);
+    }
+    static P expm1(const P& x) noexcept {
+        if constexpr (std::is_same_v<T, double>) return expm1_pack(x);
+        else return halves([](const H& a, const H&) { return pack_math<H>::expm1(a); }, x);
+    }
+    static P tanh(const P& x) noexcept {
+        if constexpr (std::is_same_v<T, double>) return tanh_pack(x);
+        else return halves([](const H& a, const H&) { return pack_math<H>::tanh(a); }, x);
+    }
     static P atan2(const P& y, const P& x) noexcept {
         return halves([](const H& a, const H& b) { return pack_math<H>::atan2(a, b); }, y, x);
     }
     static P pow(const P& x, const P& y) noexcept {
         return halves([](const H& a, const H& b) { return pack_math<H>::pow(a, b); }, x, y);
     }
+#define ETGRAD_WIDE_OWN(fn)                                                 \
+    static P fn(const P& x) noexcept {                                      \
+        if constexpr (std::is_same_v<T, double>) return fn##_pack(x);       \
+        else return halves([](const H& a, const H&) { return pack_math<H>::fn(a); }, x); \
+    }
+    ETGRAD_WIDE_OWN(sinh)
+    ETGRAD_WIDE_OWN(cosh)
+    ETGRAD_WIDE_OWN(asinh)
+    ETGRAD_WIDE_OWN(acosh)
+    ETGRAD_WIDE_OWN(atanh)
+#undef ETGRAD_WIDE_OWN
 #define ETGRAD_WIDE_UNARY(fn) \
     static P fn(const P& x) noexcept { return halves([](const H& a, const H&) { return pack_math<H>::fn(a); }, x); }
-    ETGRAD_WIDE_UNARY(log)
     ETGRAD_WIDE_UNARY(erf)
     ETGRAD_WIDE_UNARY(sqrt)
     ETGRAD_WIDE_UNARY(sin)
     ETGRAD_WIDE_UNARY(cos)
     ETGRAD_WIDE_UNARY(tan)
-    ETGRAD_WIDE_UNARY(tanh)
-    ETGRAD_WIDE_UNARY(expm1)
     ETGRAD_WIDE_UNARY(asin)
     ETGRAD_WIDE_UNARY(acos)
     ETGRAD_WIDE_UNARY(atan)
-    ETGRAD_WIDE_UNARY(sinh)
-    ETGRAD_WIDE_UNARY(cosh)
-    ETGRAD_WIDE_UNARY(asinh)
-    ETGRAD_WIDE_UNARY(acosh)
-    ETGRAD_WIDE_UNARY(atanh)
 #undef ETGRAD_WIDE_UNARY
 };
 
