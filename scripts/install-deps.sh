@@ -3,7 +3,7 @@
 #   scripts/install-deps.sh              build, test and benchmark dependencies
 #   scripts/install-deps.sh PKG...       those, and the given extra packages
 set -euo pipefail
-packages=(cmake ninja-build g++ clang libboost-dev libxsimd-dev libeigen3-dev catch2 libbenchmark-dev python3 time "$@")
+packages=(cmake ninja-build g++ clang libboost-dev libeigen3-dev catch2 libbenchmark-dev python3 time "$@")
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -20,7 +20,7 @@ struct node;
 
 namespace detail {
 
-/// Whether T is a SIMD pack of numbers (specialised for xsimd's batches by <etgrad/simd.hpp>):
+/// Whether T is a SIMD pack of numbers (specialised for vec_pack by <etgrad/math/pack.hpp>):
 /// op rules then compute lane by lane, with selects for their kinks.
 template <class T>
 struct is_pack : std::false_type {};

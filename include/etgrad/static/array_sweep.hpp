@@ -9,7 +9,6 @@
 #include <array>
 #include <cstddef>
 #include <string>
-#include <memory>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -254,22 +253,19 @@ template <class T>
 class small_buffer {
     static constexpr std::size_t inside = 32;
     T local_[inside];
-    std::unique_ptr<T[]> heap_;
-    std::size_t capacity_ = 0, size_ = 0;
+    std::vector<T> heap_;
+    std::size_t size_ = 0;
 
   public:
     /// n elements, each v.
     void assign(std::size_t n, T v) {
-        if (n > inside && n > capacity_) {
-            heap_.reset(new T[n]);
-            capacity_ = n;
-        }
+        if (n > inside && n > heap_.size()) heap_.resize(n);
         size_ = n;
         T* p = data();
         for (std::size_t i = 0; i < n; ++i) p[i] = v;
     }
-    T* data() noexcept { return size_ > inside ? heap_.get() : local_; }
-    const T* data() const noexcept { return size_ > inside ? heap_.get() : local_; }
+    T* data() noexcept { return size_ > inside ? heap_.data() : local_; }
+    const T* data() const noexcept { return size_ > inside ? heap_.data() : local_; }
     std::size_t size() const noexcept { return size_; }
     T& operator[](std::size_t i) noexcept { return data()[i]; }
     const T& operator[](std::size_t i) const noexcept { return data()[i]; }

@@ -301,7 +301,7 @@ ETGRAD_WIDE_FUNCTION std::int64_t run_in_packs_wide(Fn& fn, const double* const 
 /// that the loop has no branch and no operand kind to test: the compiler can keep it in
 /// registers and vectorise it where the op's rule allows.
 /// Packs: fn is also called on SIMD packs of doubles (the op rules on packs, as the array engine
-/// evaluates them: xsimd's and etgrad's vectorised exp, log, sin, ...), the last elements of a
+/// evaluates them: etgrad's vectorised exp, log, sin, ...), the last elements of a
 /// run that fill no pack one by one.
 /// Mean: the values are summed into `total` in element order (as the general loop does) and
 /// the partials scaled by 1/E; `out` is not written. Record false (nothing records: no_grad, or
