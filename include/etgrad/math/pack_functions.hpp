@@ -156,19 +156,6 @@ P expm1_pack(const P& x) noexcept {
     return pack_select(x == P(0.0), x, r);  // expm1(-0) = -0; NaN stays NaN through q
 }
 
-/// tanh(x) for packs of doubles, within 2.5 ulp (measured): with t = e^(2|x|) - 1, t / (t + 2)
-/// below |x| = 1 and 1 - 2 / (t + 2) above (fdlibm's split), 1 from |x| = 22, x's sign put back.
-template <class P>
-P tanh_pack(const P& x) noexcept {
-    using U = decltype(pack_bits(x));
-    const U sign(0x8000000000000000ull);
-    const P a = pack_from_bits(pack_bits(x) & U(0x7fffffffffffffffull));
-    const P t = expm1_pack(a + a);
-    const P z = pack_select(a < P(1.0), t / (t + P(2.0)), P(1.0) - P(2.0) / (t + P(2.0)));
-    const P r = pack_select(a > P(22.0), P(1.0), z);  // NaN stays NaN through z
-    return pack_from_bits(pack_bits(r) | (pack_bits(x) & sign));
-}
-
 /// |x| and x's sign bit, for the odd functions below.
 template <class P>
 struct pack_sign_split {
@@ -183,6 +170,16 @@ template <class P>
 template <class P, class U>
 [[gnu::always_inline]] inline P with_sign(const P& r, const U& sign) noexcept {
     return pack_from_bits(pack_bits(r) | sign);
+}
+
+/// tanh(x) for packs of doubles, within 2.5 ulp (measured): with t = e^(2|x|) - 1, t / (t + 2)
+/// below |x| = 1 and 1 - 2 / (t + 2) above (fdlibm's split), 1 from |x| = 22, x's sign put back.
+template <class P>
+P tanh_pack(const P& x) noexcept {
+    const auto [a, sign] = split_sign(x);
+    const P t = expm1_pack(a + a);
+    const P z = pack_select(a < P(1.0), t / (t + P(2.0)), P(1.0) - P(2.0) / (t + P(2.0)));
+    return with_sign(pack_select(a > P(22.0), P(1.0), z), sign);  // NaN stays NaN through z
 }
 
 /// sinh(x) for packs of doubles (fdlibm's formulas): with t = e^|x| - 1, (2t - t^2 / (t + 1)) / 2
