@@ -158,15 +158,6 @@ template <class T, std::size_t Bytes>
     return P::of(typename P::vec((I(a.v) & m.m) | (I(b.v) & ~m.m)));
 }
 
-/// c - a b, fused where the code is compiled for FMA.
-template <class T, std::size_t Bytes>
-[[gnu::always_inline]] inline vec_pack<T, Bytes> pack_fnma(const vec_pack<T, Bytes>& a, const vec_pack<T, Bytes>& b,
-                                                           const vec_pack<T, Bytes>& c) noexcept {
-#if defined(__clang__)
-#pragma clang fp contract(fast)
-#endif
-    return vec_pack<T, Bytes>::of(c.v - a.v * b.v);
-}
 /// a b + c, fused where the code is compiled for FMA.
 template <class T, std::size_t Bytes>
 [[gnu::always_inline]] inline vec_pack<T, Bytes> pack_fma(const vec_pack<T, Bytes>& a, const vec_pack<T, Bytes>& b,
@@ -175,6 +166,12 @@ template <class T, std::size_t Bytes>
 #pragma clang fp contract(fast)
 #endif
     return vec_pack<T, Bytes>::of(a.v * b.v + c.v);
+}
+/// c - a b, fused where the code is compiled for FMA (the same rounding as pack_fma(-a, b, c)).
+template <class T, std::size_t Bytes>
+[[gnu::always_inline]] inline vec_pack<T, Bytes> pack_fnma(const vec_pack<T, Bytes>& a, const vec_pack<T, Bytes>& b,
+                                                           const vec_pack<T, Bytes>& c) noexcept {
+    return pack_fma(-a, b, c);
 }
 /// A pack of doubles as 64-bit integers, and back.
 template <std::size_t Bytes>
