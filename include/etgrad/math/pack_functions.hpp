@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 #include <utility>
 
 #include <etgrad/math/pack.hpp>
@@ -39,8 +40,8 @@ template <class T, std::size_t Bytes>
         return W::of(typename W::vec(__builtin_shufflevector(a.v, b.v, I...)));
     }(std::make_index_sequence<W::size>{});
 }
-/// sqrt of each lane: SSE2's instruction on each 16 bytes, split and joined in registers (the
-/// compiler fuses them where compiled for AVX), else the scalar function lane by lane.
+/// sqrt of each lane: the instruction on each 16 bytes (on each 32 where the translation unit is
+/// compiled for AVX), split and joined in registers, else the scalar function lane by lane.
 template <class T, std::size_t Bytes>
 [[gnu::always_inline]] inline vec_pack<T, Bytes> sqrt_pack(const vec_pack<T, Bytes>& x) noexcept {
     using P = vec_pack<T, Bytes>;
@@ -50,6 +51,13 @@ template <class T, std::size_t Bytes>
         typedef float f4 __attribute__((vector_size(16)));
         if constexpr (std::is_same_v<T, double>) return P::of(typename P::vec(__builtin_ia32_sqrtpd(d2(x.v))));
         else return P::of(typename P::vec(__builtin_ia32_sqrtps(f4(x.v))));
+#if defined(__AVX__)
+    } else if constexpr (Bytes == 32) {
+        typedef double d4 __attribute__((vector_size(32)));
+        typedef float f8 __attribute__((vector_size(32)));
+        if constexpr (std::is_same_v<T, double>) return P::of(typename P::vec(__builtin_ia32_sqrtpd256(d4(x.v))));
+        else return P::of(typename P::vec(__builtin_ia32_sqrtps256(f8(x.v))));
+#endif
     } else {
         return joined(sqrt_pack(half_of<0>(x)), sqrt_pack(half_of<P::size / 2>(x)));
     }
