@@ -45,7 +45,9 @@ TEST_CASE("backward is exception-safe: an allocation failure changes no gradient
     for (long k = 0; k < 64; ++k) {
         Tensor x = from_vector(xs, {3}).requires_grad_();
         Tensor w = tensor(0.25, requires_grad);
-        Tensor y = sum(sin(x) * w) + w * w;  // vector nodes, a vector leaf, a scalar leaf
+        Tensor v = sin(x) * w;  // vector nodes, a vector leaf, a scalar leaf, a retained vector
+        v.retain_grad();
+        Tensor y = sum(v) + w * w;
         // first pass: gradients are created (allocations); second pass: they accumulate
         for (int pass = 1; pass <= 2; ++pass) {
             const std::vector<double> gx_before = x.grad().defined() ? x.grad().to_vector() : std::vector<double>{};
@@ -53,6 +55,8 @@ TEST_CASE("backward is exception-safe: an allocation failure changes no gradient
             if (backward_with_failure_at(y, k)) {
                 ++failures;
                 CHECK(x.grad().defined() == (pass == 2));  // nothing created, nothing added
+                CHECK(v.grad().defined() == (pass == 2));
+                if (pass == 2) CHECK(v.grad().to_vector() == std::vector<double>(3, 1.0));
                 if (pass == 2) CHECK(x.grad().to_vector() == gx_before);
                 CHECK((w.grad().defined() ? w.grad().item() : 0.0) == gw_before);
                 y.backward(retain_graph);  // the graph is intact: the pass runs again
@@ -63,6 +67,7 @@ TEST_CASE("backward is exception-safe: an allocation failure changes no gradient
                 gw += std::sin(xs[i]);
             }
             CHECK_THAT(w.grad().item(), WithinRel(pass * (gw + 0.5), 1e-14));
+            CHECK(v.grad().to_vector() == std::vector<double>(3, double(pass)));
         }
     }
     CHECK(failures > 0);  // the injection reached backward's allocations

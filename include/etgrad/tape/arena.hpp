@@ -25,6 +25,7 @@ struct ImplPool {
         if (!free) refill();
         Impl* p = free;
         free = p->next_free;
+        __builtin_prefetch(free, 1);  // the next record: a chain of gets misses the cache once, not each time
         ++live;
         return new (p) Impl;
     }

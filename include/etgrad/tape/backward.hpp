@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <etgrad/tape/nodes.hpp>
@@ -172,8 +173,9 @@ class backward_pass {
         throw autograd_error(freed_graph_message());
     }
 
-    /// Adds the staged gradients into leaves (and retaining records): allocations first, so that
-    /// nothing is added unless everything can be.
+    /// Adds the staged gradients into leaves (and retaining records): the missing gradient
+    /// records are made first (taken back if one cannot be), so that nothing is added unless
+    /// everything can be.
     void commit() {
         const std::uint32_t r = root_->index;
         const auto first = first_leaf_from(s_, low_);
@@ -183,40 +185,42 @@ class backward_pass {
         auto retained_reached = [&](const Impl* p) {
             return p->epoch == s_.epoch && p->index >= low_ && p->index <= r && s_.reached[p->index] == reach::yes;
         };
-        std::size_t missing = 0;  // gradients to create (a first backward)
-        for (auto it = first; it != s_.leaves.end(); ++it) missing += leaf_reached(*it) && !it->leaf->grad;
-        for (Impl* p : s_.retaining) missing += retained_reached(p) && !p->grad;
-        Impl* few[8];  // a first backward on a few leaves allocates no list
-        std::vector<Impl*> many;
-        Impl** fresh = few;
-        if (missing > 8) {
-            many.resize(missing);
-            fresh = many.data();
-        }
-        std::size_t made = 0;
+        // retaining records (few) get theirs in a list, assigned once nothing can throw; leaves
+        // get theirs at once, marked, and lose them again if a later one cannot be made
+        std::vector<Impl*> retained_fresh;
+        auto last = first;  // the leaves up to here have their gradient records
         try {
-            for (auto it = first; it != s_.leaves.end() && made < missing; ++it)
-                if (leaf_reached(*it) && !it->leaf->grad)
-                    fresh[made++] = gradient_record(it->leaf);
             for (Impl* p : s_.retaining)
-                if (made < missing && retained_reached(p) && !p->grad)
-                    fresh[made++] = gradient_record(p);
-        } catch (...) {
-            for (std::size_t k = 0; k < made; ++k) release(fresh[k]);
+                if (retained_reached(p) && !p->grad) {
+                    retained_fresh.reserve(s_.retaining.size());
+                    retained_fresh.push_back(gradient_record(p));  // reserved: only the record can throw
+                }
+            for (; last != s_.leaves.end() && last->index <= r; ++last)
+                if (leaf_reached(*last) && !last->leaf->grad) {
+                    last->leaf->grad = gradient_record(last->leaf);
+                    last->made = true;
+                }
+        } catch (...) {  // std::bad_alloc: the records made are taken back
+            for (auto it = first; it != last; ++it)
+                if (it->made) {
+                    release(std::exchange(it->leaf->grad, nullptr));
+                    it->made = false;
+                }
+            for (Impl* g : retained_fresh) release(g);
             throw;
         }
         // from here on nothing throws
-        std::size_t f = 0;
-        for (auto it = first; it != s_.leaves.end(); ++it) {
+        for (auto it = first; it != last; ++it) {
+            it->made = false;
             if (!leaf_reached(*it)) continue;
             Impl* leaf = it->leaf;
-            if (!leaf->grad) leaf->grad = fresh[f++];
             if (leaf->numel() == 1) accumulate(leaf->grad, &s_.adj[it->index]);
             else if (it->stage && !it->fresh) accumulate(leaf->grad, it->stage);
         }
+        std::size_t f = 0;
         for (Impl* p : s_.retaining) {
             if (!retained_reached(p)) continue;
-            if (!p->grad) p->grad = fresh[f++];
+            if (!p->grad) p->grad = retained_fresh[f++];
             if (p->numel() == 1) accumulate(p->grad, &s_.adj[p->index]);
             else if (!p->node->adj_fresh) {
                 spread_uniform(p->node);
