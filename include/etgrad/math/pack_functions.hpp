@@ -71,14 +71,18 @@ template <class T, std::size_t Bytes>
 /// holds k in its low mantissa bits (k = kf - 0x1.8p52).
 template <class P>
 struct exp_reduction {
-    P kf, k, q;
+    P kf, q;
+    /// k as a double.
+    P k() const noexcept { return kf - P(0x1.8p52); }
+    /// k as a 64-bit integer in each lane.
+    auto k_bits() const noexcept { return pack_bits(kf) - pack_bits(P(0x1.8p52)); }
 };
 template <class P>
 [[gnu::always_inline]] inline exp_reduction<P> exp_reduce(const P& x) noexcept {
     const P shifter(0x1.8p52);  // adding it rounds to an integer, kept in the low mantissa bits
     const P kf = pack_fma(x, P(1.4426950408889634), shifter);
     const P k = kf - shifter;
-    const P r = pack_fnma(k, P(0x1.ef35793c76730p-45), pack_fnma(k, P(0x1.62e42fefa3800p-1), x));
+    const P r = pack_fnma(k, P(0x1.ef35793c76730p-45), pack_fnma(k, P(0x1.62e42fefa3800p-1), x));  // k ln 2 in two parts
     const P r2 = r * r, r4 = r2 * r2;
     const P c1 = pack_fma(r, P(1.0 / 6), P(0.5)), c2 = pack_fma(r, P(1.0 / 120), P(1.0 / 24)),
             c3 = pack_fma(r, P(1.0 / 5040), P(1.0 / 720)), c4 = pack_fma(r, P(1.0 / 362880), P(1.0 / 40320)),
@@ -86,19 +90,30 @@ template <class P>
             c6 = pack_fma(r, P(1.0 / 6227020800), P(1.0 / 479001600));
     const P e0 = pack_fma(c3, r4, pack_fma(c2, r2, c1));
     const P e1 = pack_fma(c6, r4, pack_fma(c5, r2, c4));
-    return {kf, k, pack_fma(pack_fma(e1, r4 * r2, e0), r2, r)};
+    return {kf, pack_fma(pack_fma(e1, r4 * r2, e0), r2, r)};
 }
 
-/// e^x for packs of doubles, within 1 ulp (measured) of the exact value: (1 + q) 2^k, 2^k built in
-/// the exponent bits (as two factors, so that every finite result is reached).
+/// (1 + q) 2^(k + shift) of a reduction (e^x 2^shift), 2^(k + shift) built in the exponent bits
+/// as two factors, so that every finite result is reached (|k + shift| <= 2100; past the range
+/// of finite results the caller selects the limit).
+template <class P>
+[[gnu::always_inline]] inline P exp_scaled(const exp_reduction<P>& e, int shift) noexcept {
+    using U = decltype(e.k_bits());
+    const U kb = e.k_bits() + U(std::uint64_t(2048 + shift));  // k + shift + 2048 >= 0
+    const U k1 = (kb >> 1) - U(1024), k2 = kb - U(2048) - k1;
+    return (P(1.0) + e.q) * pack_from_bits((k1 + U(1023)) << 52) * pack_from_bits((k2 + U(1023)) << 52);
+}
+/// e^x of a reduction of x, with its limits past the finite range (inf, 0; NaN stays NaN).
+template <class P>
+[[gnu::always_inline]] inline P exp_of(const P& x, const exp_reduction<P>& e) noexcept {
+    return pack_select(x > P(709.782712893384), P(HUGE_VAL),
+                       pack_select(x < P(-745.1332191019412), P(0.0), exp_scaled(e, 0)));
+}
+
+/// e^x for packs of doubles, within 1 ulp (measured) of the exact value: (1 + q) 2^k.
 template <class P>
 [[gnu::always_inline]] inline P exp_pack(const P& x) noexcept {
-    using U = decltype(pack_bits(x));
-    const exp_reduction<P> e = exp_reduce(x);
-    const U kb = pack_bits(e.kf) - pack_bits(P(0x1.8p52)) + U(2048);  // k + 2048 >= 0
-    const U k1 = (kb >> 1) - U(1024), k2 = kb - U(2048) - k1;
-    const P y = (P(1.0) + e.q) * pack_from_bits((k1 + U(1023)) << 52) * pack_from_bits((k2 + U(1023)) << 52);
-    return pack_select(x > P(709.782712893384), P(HUGE_VAL), pack_select(x < P(-745.1332191019412), P(0.0), y));
+    return exp_of(x, exp_reduce(x));
 }
 
 /// k log 2 + log(m) + c for a pack u = 2^k m of positive normal doubles (m in [sqrt(2)/2,
@@ -155,13 +170,17 @@ P log_pack(const P& x) noexcept {
 /// e^x - 1 for packs of doubles, within 2.5 ulp (measured): q itself where k = 0, else
 /// (2^k - 1) + 2^k q (both terms exact, one rounding), e^x from k = 57 and -1 below k = -56.
 template <class P>
-P expm1_pack(const P& x) noexcept {
-    using U = decltype(pack_bits(x));
-    const exp_reduction<P> e = exp_reduce(x);
-    const P two_k = pack_from_bits((pack_bits(e.kf) - pack_bits(P(0x1.8p52)) + U(1023)) << 52);  // |k| <= 56 used
-    const P mid = pack_select(e.k == P(0.0), e.q, pack_fma(two_k, e.q, two_k - P(1.0)));
-    const P r = pack_select(e.k > P(56.0), exp_pack(x), pack_select(e.k < P(-56.0), P(-1.0), mid));
+[[gnu::always_inline]] inline P expm1_of(const P& x, const exp_reduction<P>& e) noexcept {
+    using U = decltype(e.k_bits());
+    const P k = e.k();
+    const P two_k = pack_from_bits((e.k_bits() + U(1023)) << 52);  // |k| <= 56 used
+    const P mid = pack_select(k == P(0.0), e.q, pack_fma(two_k, e.q, two_k - P(1.0)));
+    const P r = pack_select(k > P(56.0), exp_of(x, e), pack_select(k < P(-56.0), P(-1.0), mid));
     return pack_select(x == P(0.0), x, r);  // expm1(-0) = -0; NaN stays NaN through q
+}
+template <class P>
+P expm1_pack(const P& x) noexcept {
+    return expm1_of(x, exp_reduce(x));
 }
 
 /// |x| and x's sign bit, for the odd functions below.
@@ -191,28 +210,29 @@ P tanh_pack(const P& x) noexcept {
 }
 
 /// sinh(x) for packs of doubles (fdlibm's formulas): with t = e^|x| - 1, (2t - t^2 / (t + 1)) / 2
-/// below 1, (t + t / (t + 1)) / 2 below 22, e^|x| / 2 below log(DBL_MAX), past it (w / 2) w with
-/// w = e^(|x| / 2); x's sign put back.
+/// below 1, (t + t / (t + 1)) / 2 below 22, e^|x| / 2 from there (as (1 + q) 2^(k - 1): finite up
+/// to log(2 DBL_MAX)); t and e^|x| / 2 from one reduction; x's sign put back.
 template <class P>
 P sinh_pack(const P& x) noexcept {
     const auto [a, sign] = split_sign(x);
-    const P t = expm1_pack(a), u = t / (t + P(1.0));
+    const exp_reduction<P> e = exp_reduce(a);
+    const P t = expm1_of(a, e), u = t / (t + P(1.0));
     const P small = pack_select(a < P(1.0), P(0.5) * (t + t - t * u), P(0.5) * (t + u));
-    const P w = exp_pack(P(0.5) * a);
-    const P big = pack_select(a < P(709.782712893384), P(0.5) * exp_pack(a), (P(0.5) * w) * w);
+    const P big = pack_select(a > P(710.4758600739439), P(HUGE_VAL), exp_scaled(e, -1));  // e^|x| / 2
     return with_sign(pack_select(a < P(22.0), small, big), sign);  // NaN stays NaN through big
 }
 
 /// cosh(x) for packs of doubles (fdlibm's formulas): with t = e^|x| - 1, 1 + t^2 / (2 (1 + t))
-/// below ln 2 / 2, (e^|x| + e^-|x|) / 2 below 22, e^|x| / 2 below log(DBL_MAX), past it (w / 2) w
-/// with w = e^(|x| / 2).
+/// below ln 2 / 2, (e^|x| + e^-|x|) / 2 below 22, e^|x| / 2 from there (as (1 + q) 2^(k - 1):
+/// finite up to log(2 DBL_MAX)); t and e^|x| / 2 from one reduction.
 template <class P>
 P cosh_pack(const P& x) noexcept {
     const P a = split_sign(x).a;
-    const P t = expm1_pack(a), e = exp_pack(a), w = exp_pack(P(0.5) * a);
+    const exp_reduction<P> e = exp_reduce(a);
+    const P t = expm1_of(a, e), half = exp_scaled(e, -1);  // e^|x| - 1 and e^|x| / 2
     const P near0 = P(1.0) + (t * t) / ((P(1.0) + t) + (P(1.0) + t));
-    const P mid = P(0.5) * e + P(0.5) / e;
-    const P big = pack_select(a < P(709.782712893384), P(0.5) * e, (P(0.5) * w) * w);
+    const P mid = half + P(0.25) / half;
+    const P big = pack_select(a > P(710.4758600739439), P(HUGE_VAL), half);
     return pack_select(a < P(0.34657359027997264), near0, pack_select(a < P(22.0), mid, big));
 }
 

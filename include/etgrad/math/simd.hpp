@@ -42,31 +42,34 @@ struct pack_math<vec_pack<T, Bytes>> {
     [[gnu::always_inline]] static P select(const vec_mask<T, Bytes>& m, const P& a, const P& b) noexcept {
         return pack_select(m, a, b);
     }
-#define ETGRAD_PACK_FUNCTION(fn)                                                 \
-    static P fn(const P& x) noexcept {                                           \
+// name: etgrad's fn_pack on doubles (floats widened to doubles and rounded back)
+#define ETGRAD_PACK_FUNCTION(name, fn)                                           \
+    static P name(const P& x) noexcept {                                         \
         if constexpr (std::is_same_v<T, double>) return fn##_pack(x);            \
         else return pack_narrow(fn##_pack(pack_widen(x)));                       \
     }
-    ETGRAD_PACK_FUNCTION(exp)
-    ETGRAD_PACK_FUNCTION(expm1)
-    ETGRAD_PACK_FUNCTION(log)
-    ETGRAD_PACK_FUNCTION(log1p)
-    ETGRAD_PACK_FUNCTION(tanh)
-    ETGRAD_PACK_FUNCTION(sinh)
-    ETGRAD_PACK_FUNCTION(cosh)
-    ETGRAD_PACK_FUNCTION(asinh)
-    ETGRAD_PACK_FUNCTION(acosh)
-    ETGRAD_PACK_FUNCTION(atanh)
-    ETGRAD_PACK_FUNCTION(asin)
-    ETGRAD_PACK_FUNCTION(acos)
-    ETGRAD_PACK_FUNCTION(atan)
+    ETGRAD_PACK_FUNCTION(exp, exp)
+    ETGRAD_PACK_FUNCTION(expm1, expm1)
+    ETGRAD_PACK_FUNCTION(log, log)
+    ETGRAD_PACK_FUNCTION(log1p, log1p)
+    ETGRAD_PACK_FUNCTION(tanh, tanh)
+    ETGRAD_PACK_FUNCTION(sinh, sinh)
+    ETGRAD_PACK_FUNCTION(cosh, cosh)
+    ETGRAD_PACK_FUNCTION(asinh, asinh)
+    ETGRAD_PACK_FUNCTION(acosh, acosh)
+    ETGRAD_PACK_FUNCTION(atanh, atanh)
+    ETGRAD_PACK_FUNCTION(asin, asin)
+    ETGRAD_PACK_FUNCTION(acos, acos)
+    ETGRAD_PACK_FUNCTION(atan, atan)
+    ETGRAD_PACK_FUNCTION(sin_reduced, sin)
+    ETGRAD_PACK_FUNCTION(cos_reduced, cos)
+    ETGRAD_PACK_FUNCTION(tan_reduced, tan)
 #undef ETGRAD_PACK_FUNCTION
 // sin, cos, tan: etgrad's where every lane is within 1e4, else the scalar function lane by lane
-#define ETGRAD_PACK_PERIODIC(fn)                                                 \
-    static P fn(const P& x) noexcept {                                           \
+#define ETGRAD_PACK_PERIODIC(fn)                                                       \
+    static P fn(const P& x) noexcept {                                                 \
         if (!within(x, T(1e4))) return lanewise([](T a, T) { return std::fn(a); }, x); \
-        if constexpr (std::is_same_v<T, double>) return fn##_pack(x);            \
-        else return pack_narrow(fn##_pack(pack_widen(x)));                       \
+        return fn##_reduced(x);                                                        \
     }
     ETGRAD_PACK_PERIODIC(sin)
     ETGRAD_PACK_PERIODIC(cos)
