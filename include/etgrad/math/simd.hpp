@@ -27,7 +27,8 @@ namespace etgrad::detail {
 #if ETGRAD_HAS_SIMD
 /// The functions op rules call on packs. Every function of doubles is etgrad's own
 /// (pack_functions.hpp), but erf, pow and atan2, which run lane by lane (glibc's); sin, cos and
-/// tan too where a lane is past 1e4 (or NaN, or infinite), beyond the reduction's exact range.
+/// tan too where a lane is past 1e4 (or NaN, or infinite), beyond the reduction's exact range;
+/// log, asin, acos, cosh, asinh and acosh too on 16-byte packs without FMA (scalar_faster).
 /// Floats compute on doubles (pack_widen) and round back.
 template <class T, std::size_t Bytes>
 struct pack_math<vec_pack<T, Bytes>> {
@@ -50,21 +51,37 @@ struct pack_math<vec_pack<T, Bytes>> {
     }
     ETGRAD_PACK_FUNCTION(exp, exp)
     ETGRAD_PACK_FUNCTION(expm1, expm1)
-    ETGRAD_PACK_FUNCTION(log, log)
     ETGRAD_PACK_FUNCTION(log1p, log1p)
     ETGRAD_PACK_FUNCTION(tanh, tanh)
     ETGRAD_PACK_FUNCTION(sinh, sinh)
-    ETGRAD_PACK_FUNCTION(cosh, cosh)
-    ETGRAD_PACK_FUNCTION(asinh, asinh)
-    ETGRAD_PACK_FUNCTION(acosh, acosh)
     ETGRAD_PACK_FUNCTION(atanh, atanh)
-    ETGRAD_PACK_FUNCTION(asin, asin)
-    ETGRAD_PACK_FUNCTION(acos, acos)
     ETGRAD_PACK_FUNCTION(atan, atan)
     ETGRAD_PACK_FUNCTION(sin_reduced, sin)
     ETGRAD_PACK_FUNCTION(cos_reduced, cos)
     ETGRAD_PACK_FUNCTION(tan_reduced, tan)
 #undef ETGRAD_PACK_FUNCTION
+    /// Whether glibc's branchy scalar functions beat branch-free code that computes every case in
+    /// every lane: on two lanes without FMA (SSE2 without -mfma) for the functions below, whose
+    /// branch-free forms do the most work (measured: benchmarks/pack_functions.bench.cpp).
+#if defined(__FMA__)
+    static constexpr bool scalar_faster = false;
+#else
+    static constexpr bool scalar_faster = Bytes <= 16;
+#endif
+// name: glibc's lane by lane where scalar_faster, else etgrad's (as ETGRAD_PACK_FUNCTION)
+#define ETGRAD_PACK_FUNCTION_OR_SCALAR(fn)                                                 \
+    static P fn(const P& x) noexcept {                                                     \
+        if constexpr (scalar_faster) return lanewise([](T a, T) { return std::fn(a); }, x); \
+        else if constexpr (std::is_same_v<T, double>) return fn##_pack(x);                  \
+        else return pack_narrow(fn##_pack(pack_widen(x)));                                  \
+    }
+    ETGRAD_PACK_FUNCTION_OR_SCALAR(log)
+    ETGRAD_PACK_FUNCTION_OR_SCALAR(cosh)
+    ETGRAD_PACK_FUNCTION_OR_SCALAR(asinh)
+    ETGRAD_PACK_FUNCTION_OR_SCALAR(acosh)
+    ETGRAD_PACK_FUNCTION_OR_SCALAR(asin)
+    ETGRAD_PACK_FUNCTION_OR_SCALAR(acos)
+#undef ETGRAD_PACK_FUNCTION_OR_SCALAR
 // sin, cos, tan: etgrad's where every lane is within 1e4, else the scalar function lane by lane
 #define ETGRAD_PACK_PERIODIC(fn)                                                       \
     static P fn(const P& x) noexcept {                                                 \
