@@ -82,7 +82,8 @@ template <class P>
     const P shifter(0x1.8p52);  // adding it rounds to an integer, kept in the low mantissa bits
     const P kf = pack_fma(x, P(1.4426950408889634), shifter);
     const P k = kf - shifter;
-    const P r = pack_fnma(k, P(0x1.ef35793c76730p-45), pack_fnma(k, P(0x1.62e42fefa3800p-1), x));  // k ln 2 in two parts
+    // r = x - k ln 2, ln 2 in two parts
+    const P r = pack_fnma(k, P(0x1.ef35793c76730p-45), pack_fnma(k, P(0x1.62e42fefa3800p-1), x));
     const P r2 = r * r, r4 = r2 * r2;
     const P c1 = pack_fma(r, P(1.0 / 6), P(0.5)), c2 = pack_fma(r, P(1.0 / 120), P(1.0 / 24)),
             c3 = pack_fma(r, P(1.0 / 5040), P(1.0 / 720)), c4 = pack_fma(r, P(1.0 / 362880), P(1.0 / 40320)),
