@@ -56,9 +56,16 @@ struct pack_math<vec_pack<T, Bytes>> {
     ETGRAD_PACK_FUNCTION(sinh, sinh)
     ETGRAD_PACK_FUNCTION(atanh, atanh)
     ETGRAD_PACK_FUNCTION(atan, atan)
-    ETGRAD_PACK_FUNCTION(sin_reduced, sin)
-    ETGRAD_PACK_FUNCTION(cos_reduced, cos)
-    ETGRAD_PACK_FUNCTION(tan_reduced, tan)
+    // the functions below choose between these (fn_own) and glibc's lane by lane
+    ETGRAD_PACK_FUNCTION(log_own, log)
+    ETGRAD_PACK_FUNCTION(cosh_own, cosh)
+    ETGRAD_PACK_FUNCTION(asinh_own, asinh)
+    ETGRAD_PACK_FUNCTION(acosh_own, acosh)
+    ETGRAD_PACK_FUNCTION(asin_own, asin)
+    ETGRAD_PACK_FUNCTION(acos_own, acos)
+    ETGRAD_PACK_FUNCTION(sin_own, sin)
+    ETGRAD_PACK_FUNCTION(cos_own, cos)
+    ETGRAD_PACK_FUNCTION(tan_own, tan)
 #undef ETGRAD_PACK_FUNCTION
     /// Whether glibc's branchy scalar functions beat branch-free code that computes every case in
     /// every lane: on two lanes without FMA (SSE2 without -mfma) for the functions below, whose
@@ -68,30 +75,23 @@ struct pack_math<vec_pack<T, Bytes>> {
 #else
     static constexpr bool scalar_faster = Bytes <= 16;
 #endif
-// name: glibc's lane by lane where scalar_faster, else etgrad's (as ETGRAD_PACK_FUNCTION)
-#define ETGRAD_PACK_FUNCTION_OR_SCALAR(fn)                                                 \
-    static P fn(const P& x) noexcept {                                                     \
-        if constexpr (scalar_faster) return lanewise([](T a, T) { return std::fn(a); }, x); \
-        else if constexpr (std::is_same_v<T, double>) return fn##_pack(x);                  \
-        else return pack_narrow(fn##_pack(pack_widen(x)));                                  \
+// fn: glibc's lane by lane where `glibc` holds, else etgrad's (fn_own)
+#define ETGRAD_PACK_CHOICE(fn, glibc)                                                    \
+    static P fn(const P& x) noexcept {                                                   \
+        if (glibc) return lanewise([](T a, T) { return std::fn(a); }, x);                \
+        return fn##_own(x);                                                              \
     }
-    ETGRAD_PACK_FUNCTION_OR_SCALAR(log)
-    ETGRAD_PACK_FUNCTION_OR_SCALAR(cosh)
-    ETGRAD_PACK_FUNCTION_OR_SCALAR(asinh)
-    ETGRAD_PACK_FUNCTION_OR_SCALAR(acosh)
-    ETGRAD_PACK_FUNCTION_OR_SCALAR(asin)
-    ETGRAD_PACK_FUNCTION_OR_SCALAR(acos)
-#undef ETGRAD_PACK_FUNCTION_OR_SCALAR
-// sin, cos, tan: etgrad's where every lane is within 1e4, else the scalar function lane by lane
-#define ETGRAD_PACK_PERIODIC(fn)                                                       \
-    static P fn(const P& x) noexcept {                                                 \
-        if (!within(x, T(1e4))) return lanewise([](T a, T) { return std::fn(a); }, x); \
-        return fn##_reduced(x);                                                        \
-    }
-    ETGRAD_PACK_PERIODIC(sin)
-    ETGRAD_PACK_PERIODIC(cos)
-    ETGRAD_PACK_PERIODIC(tan)
-#undef ETGRAD_PACK_PERIODIC
+    ETGRAD_PACK_CHOICE(log, scalar_faster)
+    ETGRAD_PACK_CHOICE(cosh, scalar_faster)
+    ETGRAD_PACK_CHOICE(asinh, scalar_faster)
+    ETGRAD_PACK_CHOICE(acosh, scalar_faster)
+    ETGRAD_PACK_CHOICE(asin, scalar_faster)
+    ETGRAD_PACK_CHOICE(acos, scalar_faster)
+    // sin, cos, tan: etgrad's where every lane is within 1e4, else the scalar function lane by lane
+    ETGRAD_PACK_CHOICE(sin, !within(x, T(1e4)))
+    ETGRAD_PACK_CHOICE(cos, !within(x, T(1e4)))
+    ETGRAD_PACK_CHOICE(tan, !within(x, T(1e4)))
+#undef ETGRAD_PACK_CHOICE
     static P sqrt(const P& x) noexcept { return sqrt_pack(x); }
     static P erf(const P& x) noexcept { return lanewise([](T a, T) { return std::erf(a); }, x); }
     static P atan2(const P& y, const P& x) noexcept {
