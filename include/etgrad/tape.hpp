@@ -7,7 +7,7 @@
 #include <etgrad/tape/compare.hpp>
 #include <etgrad/tape/factory.hpp>
 #include <etgrad/tape/generic.hpp>
-#include <etgrad/tape/ops.hpp>
+#include <etgrad/tape/expression.hpp>
 #include <etgrad/tape/print.hpp>
 #include <etgrad/tape/reduce.hpp>
 #include <etgrad/tape/shape.hpp>

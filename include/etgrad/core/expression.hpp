@@ -35,6 +35,9 @@ struct is_expression<node<Op, Cs...>> : std::true_type {};
 /// Specialised by the tape engine for its Tensor handle.
 template <class T>
 struct is_tensor : std::false_type {};
+/// Specialised by the tape engine for an op applied to Tensors, before it becomes a Tensor.
+template <class T>
+struct is_tensor_expression : std::false_type {};
 
 template <class T>
 struct is_binding : std::false_type {};
@@ -49,11 +52,14 @@ concept expression = detail::is_expression<std::remove_cvref_t<T>>::value;
 
 template <class T>
 concept tensor_like = detail::is_tensor<std::remove_cvref_t<T>>::value;
+/// A Tensor, or ops applied to Tensors that become one Tensor when assigned (tape/expression.hpp).
+template <class T>
+concept tensor_operand = tensor_like<T> || detail::is_tensor_expression<std::remove_cvref_t<T>>::value;
 
 namespace detail {
 /// What a variable can be bound to.
 template <class T>
-concept bindable_value = arithmetic<T> || tensor_like<T> || array_value<T>;
+concept bindable_value = arithmetic<T> || tensor_operand<T> || array_value<T>;
 }  // namespace detail
 
 namespace detail {
@@ -65,7 +71,7 @@ concept number_like = arithmetic<T> || is_pack<std::remove_cvref_t<T>>::value;
 /// What an op accepts: expressions, numbers (run-time constants), tape tensors (and, inside the
 /// array engine's sweep, SIMD packs).
 template <class T>
-concept operand = expression<T> || detail::number_like<T> || tensor_like<T>;
+concept operand = expression<T> || detail::number_like<T> || tensor_operand<T>;
 
 /// The result of `x = value`: a value tagged with the variable's name.
 template <fixed_string Name, class V>
@@ -99,6 +105,9 @@ struct variable : expr_base<variable<Name>> {
         } else if constexpr (tensor_like<V> && std::is_lvalue_reference_v<V>) {
             // a Tensor lvalue is read where it is (no count taken), as an array lvalue is viewed
             return binding<Name, const std::remove_cvref_t<V>&>{v};
+        } else if constexpr (tensor_operand<V> && !tensor_like<V>) {
+            // ops of Tensors become the Tensor they make (an lvalue of them is refused there)
+            return binding<Name, typename std::remove_cvref_t<V>::tensor_type>{static_cast<V&&>(v)};
         } else {
             return binding<Name, std::remove_cvref_t<V>>{static_cast<V&&>(v)};
         }
@@ -233,7 +242,7 @@ template <class Op, class... A>
 [[gnu::always_inline]] constexpr auto apply(A&&... a) {
     if constexpr ((detail::number_like<std::remove_cvref_t<A>> && ...))
         return Op::value(a...);
-    else if constexpr ((tensor_like<std::remove_cvref_t<A>> || ...))
+    else if constexpr ((tensor_operand<A> || ...))
         return detail::tensor_apply<Op>::call(std::forward<A>(a)...);
     else
         return node<Op, detail::expr_t<std::remove_cvref_t<A>>...>(detail::as_expr(a)...);

@@ -13,7 +13,7 @@
 #include <etgrad/ops/elementary.hpp>
 #include <etgrad/tape/compare.hpp>
 #include <etgrad/tape/factory.hpp>
-#include <etgrad/tape/ops.hpp>
+#include <etgrad/tape/expression.hpp>
 #include <etgrad/tape/reduce.hpp>
 #include <etgrad/tape/shape.hpp>
 

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include <etgrad/core/expression.hpp>
-#include <etgrad/tape/ops.hpp>
+#include <etgrad/tape/expression.hpp>
 #include <etgrad/tape/tensor.hpp>
 
 namespace etgrad {
@@ -43,37 +43,43 @@ struct where_op {
         else return c != 0 ? 0.0 : 1.0;
     }
 };
+template <class A, class B>
+Tensor where_of(const Tensor& condition, const A& a, const B& b) {
+    const detail::Impl* const operands[] = {detail::scalar_impl(a), detail::scalar_impl(b)};
+    const scalar_type dtype = detail::result_dtype(operands);
+    return apply<detail::where_op>(condition.dtype() == dtype ? condition : condition.to(dtype), a, b);
+}
 template <class A>
-concept tensor_or_number = tensor_like<A> || arithmetic<A>;
+concept tensor_or_number = tensor_operand<A> || arithmetic<A>;
 }  // namespace detail
 
 /// Elementwise a > b as 1 or 0 (torch.gt); likewise lt, ge, le, eq, ne. Broadcasts; never recorded.
 template <detail::tensor_or_number A, detail::tensor_or_number B>
-    requires(tensor_like<A> || tensor_like<B>)
+    requires(tensor_operand<A> || tensor_operand<B>)
 Tensor gt(const A& a, const B& b) { return detail::compare<std::greater<>>(a, b); }
 template <detail::tensor_or_number A, detail::tensor_or_number B>
-    requires(tensor_like<A> || tensor_like<B>)
+    requires(tensor_operand<A> || tensor_operand<B>)
 Tensor lt(const A& a, const B& b) { return detail::compare<std::less<>>(a, b); }
 template <detail::tensor_or_number A, detail::tensor_or_number B>
-    requires(tensor_like<A> || tensor_like<B>)
+    requires(tensor_operand<A> || tensor_operand<B>)
 Tensor ge(const A& a, const B& b) { return detail::compare<std::greater_equal<>>(a, b); }
 template <detail::tensor_or_number A, detail::tensor_or_number B>
-    requires(tensor_like<A> || tensor_like<B>)
+    requires(tensor_operand<A> || tensor_operand<B>)
 Tensor le(const A& a, const B& b) { return detail::compare<std::less_equal<>>(a, b); }
 template <detail::tensor_or_number A, detail::tensor_or_number B>
-    requires(tensor_like<A> || tensor_like<B>)
+    requires(tensor_operand<A> || tensor_operand<B>)
 Tensor eq(const A& a, const B& b) { return detail::compare<std::equal_to<>>(a, b); }
 template <detail::tensor_or_number A, detail::tensor_or_number B>
-    requires(tensor_like<A> || tensor_like<B>)
+    requires(tensor_operand<A> || tensor_operand<B>)
 Tensor ne(const A& a, const B& b) { return detail::compare<std::not_equal_to<>>(a, b); }
 
 /// a where condition is nonzero, b elsewhere, broadcasting all three (WhereBackward0); its dtype
 /// is a's and b's (the condition's does not count, as PyTorch's bool condition).
 template <detail::tensor_or_number A, detail::tensor_or_number B>
 Tensor where(const Tensor& condition, const A& a, const B& b) {
-    const detail::Impl* const operands[] = {detail::scalar_impl(a), detail::scalar_impl(b)};
-    const scalar_type dtype = detail::result_dtype(operands);
-    return apply<detail::where_op>(condition.dtype() == dtype ? condition : condition.to(dtype), a, b);
+    if constexpr (!tensor_like<A> && !arithmetic<A>) return where(condition, Tensor(A(a)), b);
+    else if constexpr (!tensor_like<B> && !arithmetic<B>) return where(condition, a, Tensor(B(b)));
+    else return detail::where_of(condition, a, b);
 }
 
 }  // namespace etgrad

@@ -7,7 +7,7 @@
 
 #include <etgrad/core/expression.hpp>
 #include <etgrad/ops/arithmetic.hpp>
-#include <etgrad/tape/ops.hpp>
+#include <etgrad/tape/expression.hpp>
 #include <etgrad/tape/records.hpp>
 #include <etgrad/tape/tensor.hpp>
 
@@ -22,6 +22,11 @@ template <class A>
     requires arithmetic<A>
 double compared_value(const A& a) noexcept {
     return double(a);
+}
+template <class E>
+    requires is_tensor_expression<E>::value
+double compared_value(const E& e) {
+    return compared_value(Tensor(E(e)));
 }
 
 /// `a op= b`: recorded like `a = a op b` when it records (the handle then names the result,
@@ -55,33 +60,33 @@ inline Tensor& compound_assign(Tensor& a, const Tensor& result, const char* op) 
 /// Comparisons read one element each (`x < 2.0`, `x >= y`): as PyTorch's bool(t), more than one
 /// element is an error.
 template <class B>
-    requires(tensor_like<B> || arithmetic<B>)
+    requires(tensor_operand<B> || arithmetic<B>)
 std::partial_ordering operator<=>(const Tensor& a, const B& b) {
     return detail::compared_value(a) <=> detail::compared_value(b);
 }
 template <class B>
-    requires(tensor_like<B> || arithmetic<B>)
+    requires(tensor_operand<B> || arithmetic<B>)
 bool operator==(const Tensor& a, const B& b) {
     return detail::compared_value(a) == detail::compared_value(b);
 }
 
 template <class B>
-    requires(tensor_like<B> || arithmetic<B>)
+    requires(tensor_operand<B> || arithmetic<B>)
 Tensor& operator+=(Tensor& a, const B& b) {
     return detail::compound_assign(a, a + b, "+=");
 }
 template <class B>
-    requires(tensor_like<B> || arithmetic<B>)
+    requires(tensor_operand<B> || arithmetic<B>)
 Tensor& operator-=(Tensor& a, const B& b) {
     return detail::compound_assign(a, a - b, "-=");
 }
 template <class B>
-    requires(tensor_like<B> || arithmetic<B>)
+    requires(tensor_operand<B> || arithmetic<B>)
 Tensor& operator*=(Tensor& a, const B& b) {
     return detail::compound_assign(a, a * b, "*=");
 }
 template <class B>
-    requires(tensor_like<B> || arithmetic<B>)
+    requires(tensor_operand<B> || arithmetic<B>)
 Tensor& operator/=(Tensor& a, const B& b) {
     return detail::compound_assign(a, a / b, "/=");
 }

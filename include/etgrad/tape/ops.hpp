@@ -20,6 +20,9 @@
 #include <etgrad/tape/tensor.hpp>
 
 namespace etgrad {
+template <class Op, class... A>
+class tensor_expression;
+
 namespace detail {
 
 /// A scalar operand's record (null for a number), and its value as the rule sees it.
@@ -165,39 +168,40 @@ template <class Op, bool... Owned, class... A, std::size_t... I>
 }  // namespace detail
 
 namespace detail {
+/// What an expression stores for an operand: a Tensor or an expression by value, a
+/// compile-time constant as its number (an integer stays an integer: pow(t, 2_c) multiplies).
+template <class A>
+struct stored_operand {
+    using type = A;
+    template <class V>
+    static A make(V&& v) {
+        return A(std::forward<V>(v));
+    }
+};
+template <std::intmax_t N, std::intmax_t D>
+struct stored_operand<rational<N, D>> {
+    using type = std::conditional_t<D == 1, std::intmax_t, double>;
+    static type make(const rational<N, D>&) noexcept {
+        if constexpr (D == 1) return N;
+        else return double(N) / double(D);
+    }
+};
+
 template <class Op>
 struct tensor_apply<Op, tape_tag> {
-    /// A Tensor passed as an rvalue that nothing else holds (a temporary) may be folded into the
-    /// op's statement.
+    /// An op of Tensors is an expression, recorded when it becomes a Tensor (tape/expression.hpp);
+    /// a loss is recorded when it is applied.
     template <class... A>
-    [[gnu::always_inline]] static Tensor call(A&&... a) {
-        static_assert(((tensor_like<std::remove_cvref_t<A>> || arithmetic<std::remove_cvref_t<A>> ||
+    [[gnu::always_inline]] static auto call(A&&... a) {
+        static_assert(((tensor_operand<A> || arithmetic<std::remove_cvref_t<A>> ||
                         is_rational_v<std::remove_cvref_t<A>>) &&
                        ...),
                       "etgrad: an op on Tensors takes Tensors and numbers (and compile-time constants such as 2_c); "
                       "to combine Tensors with variables, evaluate the expression at Tensor bindings: f(x = t)");
-        return detail::elementwise<Op, !std::is_lvalue_reference_v<A>...>(std::index_sequence_for<A...>{},
-                                                                          tape_value(own(std::forward<A>(a)))...);
-    }
-
-  private:
-    /// An rvalue is moved into a temporary of the call (its source is left empty, as after a
-    /// move); an lvalue is read where it is.
-    template <class A>
-    [[gnu::always_inline]] static decltype(auto) own(A&& a) {
-        if constexpr (std::is_lvalue_reference_v<A>) return static_cast<const std::remove_reference_t<A>&>(a);
-        else return std::remove_cvref_t<A>(std::move(a));
-    }
-    /// A compile-time constant becomes its value (an integer stays an integer: pow(t, 2_c)
-    /// multiplies); tensors and numbers pass through.
-    template <class A>
-    static const A& tape_value(const A& a) noexcept {
-        return a;
-    }
-    template <std::intmax_t N, std::intmax_t D>
-    static auto tape_value(const rational<N, D>&) noexcept {
-        if constexpr (D == 1) return N;
-        else return double(N) / double(D);
+        using expression = tensor_expression<Op, typename stored_operand<std::remove_cvref_t<A>>::type...>;
+        // a loss is recorded at once: its result is a Tensor, and a target of the wrong shape throws here
+        if constexpr (reduces_to_mean_v<Op>) return Tensor(expression(std::in_place, std::forward<A>(a)...));
+        else return expression(std::in_place, std::forward<A>(a)...);
     }
 };
 
@@ -270,24 +274,5 @@ struct tensor_evaluate<tape_tag> {
     }
 };
 }  // namespace detail
-
-namespace detail {
-/// What clone() records: the identity, with PyTorch's grad_fn name.
-struct clone_op {
-    static constexpr char name[] = "clone";
-    static constexpr char grad_fn[] = "CloneBackward0";
-    static constexpr bool constant_partials = true;
-    template <class A>
-    static constexpr auto value(A a) { return a; }
-    template <std::size_t I, class Y, class A>
-    static constexpr auto partial(const Y&, const A&) { return 1.0; }
-};
-}  // namespace detail
-
-/// A copy with its own storage; recorded (CloneBackward0) when this tensor requires grad.
-inline Tensor Tensor::clone() const {
-    check_defined("clone()");
-    return apply<detail::clone_op>(*this);
-}
 
 }  // namespace etgrad
