@@ -253,18 +253,23 @@ Tensor tensor_expression<Op, A...>::record() && {
     } else {
         detail::Impl* impls[N];
         collect<0>(impls);
-        bool scalar = true;
-        for (const detail::Impl* p : impls) scalar = scalar && p && p->shape.rank == 0 && p->dtype == float64;
-        if (!scalar) [[unlikely]]
-            return std::move(*this).op_by_op();
         detail::ThreadState& s = detail::state();
         unsigned mask = 0;
+        bool scalar = true;
         double x[N];
         for (std::size_t i = 0; i < N; ++i) {
             const detail::Impl* p = impls[i];
-            mask |= unsigned(s.grad_enabled && p->requires_grad) << i;
+            // every Tensor a float64 scalar (an undefined one is refused op by op)
+            if (!p || p->shape.rank != 0 || p->dtype != float64) [[unlikely]] {
+                scalar = false;
+                break;
+            }
+            mask |= unsigned(p->requires_grad) << i;
             x[i] = p->data == &p->local ? p->local : p->data[0];
         }
+        if (!scalar) [[unlikely]]
+            return std::move(*this).op_by_op();
+        if (!s.grad_enabled) mask = 0;
         const auto t = forward<0>(x);
         if (!mask) return detail::plain_scalar(s, t.y);
         double partial[N];
