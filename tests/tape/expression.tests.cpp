@@ -14,6 +14,13 @@ namespace {
 /// Statements recorded on this thread's tape so far (leaves count when first used).
 std::uint32_t statements() { return detail::state().count; }
 
+/// x added to itself K + 1 times, as one expression of K + 1 Tensors.
+template <int K>
+auto repeated_sum(const Tensor& x) {
+    if constexpr (K == 0) return x * 1.0;
+    else return repeated_sum<K - 1>(x) + x;
+}
+
 /// The same function written once as one expression and once op by op, each intermediate a
 /// named Tensor: values and gradients must agree.
 template <class F, class G>
@@ -88,6 +95,14 @@ TEST_CASE("an expression's gradient is the op-by-op gradient", "[tape][expressio
                              return Tensor(t * v[0]);
                          },
                          {0.3, -0.8});
+}
+
+TEST_CASE("an expression of more Tensors than one statement takes records its parts", "[tape][expression]") {
+    Tensor x = tensor(0.5, requires_grad);
+    Tensor y = repeated_sum<40>(x);  // 41 Tensors: past the 32 operands of one statement
+    CHECK(y.item() == 41 * 0.5);
+    y.backward();
+    CHECK(x.grad().item() == 41.0);
 }
 
 TEST_CASE("an expression with tensors or float32 records op by op, as PyTorch does", "[tape][expression]") {

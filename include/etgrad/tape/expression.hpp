@@ -60,7 +60,7 @@ struct scalar_trace<tensor_expression<Op, A...>> {
     std::tuple<scalar_trace<A>...> operands;
 };
 
-/// The type an operand has once recorded (for the op's grad_fn name).
+/// The type an operand has once recorded (an expression becomes a Tensor).
 template <class A>
 using recorded_t = std::conditional_t<is_tensor_expression<A>::value, Tensor, A>;
 
@@ -183,8 +183,6 @@ decltype(auto) recorded(A&& a) {
 /// Owned, for each operand of the op-by-op path: this expression holds its Tensors.
 template <std::size_t>
 inline constexpr bool held = true;
-template <class A>
-using recorded_value_t = std::conditional_t<is_tensor_expression<A>::value, Tensor, A>;
 }  // namespace detail
 
 template <class Op, class... A>
@@ -237,7 +235,7 @@ template <class Op, class... A>
 Tensor tensor_expression<Op, A...>::op_by_op() && {
     return [&]<std::size_t... I>(std::index_sequence<I...> seq) {
         // recorded left to right (a braced list orders its elements' evaluation)
-        std::tuple<detail::recorded_value_t<A>...> ops{
+        std::tuple<detail::recorded_t<A>...> ops{
             detail::recorded(std::move(std::get<I>(operands_)))...};
         // every Tensor here is held by this call alone or shared: the op may fold one it alone holds
         return detail::elementwise<Op, detail::held<I>...>(seq, std::get<I>(ops)...);
@@ -276,9 +274,8 @@ Tensor tensor_expression<Op, A...>::record() && {
         reverse<0>(t, 1.0, partial);
         bool own[N];  // every Tensor is held by this expression: the statement folds one it alone holds
         for (bool& o : own) o = true;
-        return detail::scalar_statement(
-            s, detail::grad_fn_of<Op, detail::recorded_t<A>...>(), t.y, impls, mask,
-            partial, own);
+        return detail::scalar_statement(s, detail::grad_fn_of<Op, detail::recorded_t<A>...>(), t.y, impls, mask,
+                                        partial, own);
     }
 }
 
