@@ -43,6 +43,7 @@ struct where_op {
         else return c != 0 ? 0.0 : 1.0;
     }
 };
+/// where() of recorded operands (Tensors and numbers).
 template <class A, class B>
 Tensor where_of(const Tensor& condition, const A& a, const B& b) {
     const detail::Impl* const operands[] = {detail::scalar_impl(a), detail::scalar_impl(b)};
