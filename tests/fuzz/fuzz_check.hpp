@@ -1,7 +1,8 @@
 /// @file fuzz_check.hpp  The differential check behind tests/fuzz/fuzz.py. Each generated case is
 /// one generic function f(a, b, c): called with variables it is a static expression, called
-/// with Tensors it records op by op on the tape. At each point the engines must agree:
-///   static value_and_grad (double)  ==  tape op by op  ==  tape static statement  (1e-12, or
+/// with scalar Tensors it is a tensor_expression, recorded as one statement by the chain rule
+/// over it. At each point the engines must agree:
+///   static value_and_grad (double)  ==  tape expression  ==  tape static statement  (1e-12, or
 ///   1e-14 of the gradient's size where terms cancel)  ==  the array engine over all points at
 ///   once, on SIMD packs (1e-9: its exp and log1p differ from glibc's by a few ulp)
 ///   == symbolic d() evaluated (1e-9, where the values are finite)
@@ -131,10 +132,10 @@ void check_case(int id, const char* text, F f, result& res) {
         const double g[3] = {r.grad[A], r.grad[B], r.grad[C]};
         total += r.value;
         magnitude += std::fabs(r.value);
-        // the tape, op by op
+        // the tape: f of Tensors, a tensor_expression recorded as one statement
         Tensor ta = tensor(p.a, requires_grad), tb = tensor(p.b, requires_grad), tc = tensor(p.c, requires_grad);
         Tensor out = f(ta, tb, tc);
-        rep.check(agree(out.item(), r.value, 1e-12, 1e-300), "tape op-by-op value", p, out.item(), r.value);
+        rep.check(agree(out.item(), r.value, 1e-12, 1e-300), "tape expression value", p, out.item(), r.value);
         if (out.requires_grad()) out.backward();
         const double tg[3] = {grad_of(ta), grad_of(tb), grad_of(tc)};
         // the tape, one static statement
@@ -147,7 +148,8 @@ void check_case(int id, const char* text, F f, result& res) {
         const auto sym = df(A = p.a, B = p.b, C = p.c);
         const auto rf = value_and_grad(e, A = float(p.a), B = float(p.b), C = float(p.c));
         const float gf[3] = {rf.grad[A], rf.grad[B], rf.grad[C]};
-        static const char* const tape_names[3] = {"tape op-by-op d/da", "tape op-by-op d/db", "tape op-by-op d/dc"};
+        static const char* const tape_names[3] = {"tape expression d/da", "tape expression d/db",
+                                                  "tape expression d/dc"};
         static const char* const stmt_names[3] = {"tape statement d/da", "tape statement d/db", "tape statement d/dc"};
         static const char* const sym_names[3] = {"symbolic d/da", "symbolic d/db", "symbolic d/dc"};
         static const char* const fd_names[3] = {"finite difference d/da", "finite difference d/db",
