@@ -258,12 +258,12 @@ Tensor tensor_expression<Op, A...>::record() && {
         for (std::size_t i = 0; i < N; ++i) {
             const detail::Impl* p = impls[i];
             // every Tensor a float64 scalar (an undefined one is refused op by op)
-            if (!p || p->shape.rank != 0 || p->dtype != float64) [[unlikely]] {
+            if (!p || !p->is_scalar64()) [[unlikely]] {
                 scalar = false;
                 break;
             }
             mask |= unsigned(p->requires_grad) << i;
-            x[i] = p->data == &p->local ? p->local : p->data[0];
+            x[i] = p->value64();
         }
         if (!scalar) [[unlikely]]
             return std::move(*this).op_by_op();

@@ -33,14 +33,8 @@ Impl* scalar_impl(const A& a) noexcept {
 }
 template <class A>
 [[gnu::always_inline]] inline auto scalar_arg(const A& a) noexcept {
-    if constexpr (arithmetic<A>) {
-        return a;
-    } else {
-        // a record's own element is read without going through its data pointer (one load less
-        // on the path from one op's result to the next op)
-        const Impl* p = tensor_access::impl(a);
-        return p->data == &p->local ? p->local : p->data[0];
-    }
+    if constexpr (arithmetic<A>) return a;
+    else return tensor_access::impl(a)->value64();
 }
 /// As scalar_arg, in the computation's type T, for a tensor of either dtype.
 template <class T, class A>
@@ -235,8 +229,7 @@ struct tensor_evaluate<tape_tag> {
     template <class A>
     static bool is_scalar64(const A& a) noexcept {
         if constexpr (arithmetic<A>) return true;
-        else return tensor_access::impl(a) && tensor_access::impl(a)->shape.rank == 0 &&
-                    tensor_access::impl(a)->dtype == float64;
+        else return tensor_access::impl(a) && tensor_access::impl(a)->is_scalar64();
     }
     /// Every operand a number or a float64 scalar tensor: the static sweep on doubles, its
     /// partials written as one statement, inlined into the caller.

@@ -108,6 +108,11 @@ struct Impl {
     bool owns_heap() const noexcept { return data != &local && !is_view; }
     bool is_leaf() const noexcept { return name == nullptr; }
     Impl* storage_owner() noexcept { return is_view ? owner : this; }
+    /// One float64 element (rank 0): what the scalar paths take.
+    bool is_scalar64() const noexcept { return shape.rank == 0 && dtype == float64; }
+    /// A float64 record's first element; its own is read without its data pointer (one load
+    /// less on the path from one op's result to the next op).
+    double value64() const noexcept { return data == &local ? local : data[0]; }
     /// The 8-byte words its storage takes.
     static std::size_t storage_words(std::int64_t n, scalar_type t) noexcept {
         return t == float32 ? std::size_t(n + 1) / 2 : std::size_t(n);
