@@ -72,9 +72,24 @@ inline void statement_unreachable(ThreadState& s, Impl* p) noexcept {
     if (s.live == 0 && s.count != 0 && !s.in_backward) reset_tape(s);
 }
 
+/// A record of one element with nothing attached (no view, node, edge or retain_grad), its
+/// gradient aside.
+[[gnu::always_inline]] inline bool bare_scalar(const Impl* p) noexcept {
+    return p->node == nullptr && p->view_refs == 0 && !p->is_view && !p->retains_grad && p->edge_refs == 0 &&
+           p->data == &p->local;
+}
 /// The last ref to a record went away, on its own thread.
 [[gnu::noinline]] inline void destroy_slow(Impl* p) noexcept {
     ThreadState& s = *p->home;
+    Impl* const g = p->grad;
+    if (g && g->refs == 1 && g->grad == nullptr && g->home == &s && bare_scalar(g) && bare_scalar(p) &&
+        p->role == Role::plain) [[likely]] {  // a scalar leaf and its gradient, which only it holds
+        if (p == s.last_impl) s.last_impl = nullptr;
+        s.impls.put(p);
+        s.impls.put(g);
+        if (s.live == 0 && s.count != 0 && !s.in_backward) reset_tape(s);
+        return;
+    }
     if (p->edge_refs > 0) {
         last_handle_gone(p);
         return;
@@ -94,12 +109,12 @@ inline void statement_unreachable(ThreadState& s, Impl* p) noexcept {
     if (owner) release_view(owner);  // a storage owner is never a view: no chain
     if (s.live == 0 && s.count != 0 && !s.in_backward) reset_tape(s);
 }
-/// The common case inline: a record of one element with nothing attached (no gradient, view,
-/// node or retain_grad): a scalar op's result, a number, a leaf before its first backward.
+/// The common case inline: a bare scalar record without a gradient (a scalar op's result, a
+/// number, a leaf before its first backward).
 [[gnu::always_inline]] inline void destroy(Impl* p) noexcept {
     ThreadState& s = *p->home;
-    if (p->grad == nullptr && p->node == nullptr && p->view_refs == 0 && !p->is_view && !p->retains_grad &&
-        p->edge_refs == 0 && p->data == &p->local) [[likely]] {
+    Impl* const g = p->grad;
+    if (g == nullptr && bare_scalar(p)) [[likely]] {
         if (p == s.last_impl) s.last_impl = nullptr;  // an expression's result, dropped
         if (p->role == Role::statement && p->epoch == s.epoch) {
             const std::uint32_t t = stmt::trailer(p->rec_end);

@@ -129,7 +129,7 @@ template <std::size_t N>
             index[i] = operand_index(s, impls[i]);  // may register a leaf: before the statement
             std::size_t into = N;
             for (std::size_t j = 0; j < i; ++j)
-                if (into == N && active(j) && !merged[j] && !taken[j] && impls[j] == impls[i] &&
+                if (impls[j] == impls[i] && into == N && active(j) && !merged[j] && !taken[j] &&
                     mergeable(partials[j], partials[i]))
                     into = j;
             if (into != N) {
