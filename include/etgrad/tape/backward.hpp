@@ -195,26 +195,28 @@ class backward_pass {
                     retained_fresh.reserve(s_.retaining.size());
                     retained_fresh.push_back(gradient_record(p));  // reserved: only the record can throw
                 }
-            for (; last != s_.leaves.end() && last->index <= r; ++last)
-                if (leaf_reached(*last) && !last->leaf->grad) {
+            for (; last != s_.leaves.end() && last->index <= r; ++last) {
+                last->hit = leaf_reached(*last);
+                if (last->hit && !last->leaf->grad) {
                     last->leaf->grad = gradient_record(last->leaf);
                     last->made = true;
                 }
+            }
         } catch (...) {  // std::bad_alloc: the records made are taken back
-            for (auto it = first; it != last; ++it)
-                if (it->made) {
-                    release(std::exchange(it->leaf->grad, nullptr));
-                    it->made = false;
-                }
+            for (auto it = first; it != last; ++it) {
+                if (it->made) release(std::exchange(it->leaf->grad, nullptr));
+                it->made = it->hit = false;
+            }
             for (Impl* g : retained_fresh) release(g);
             throw;
         }
         // from here on nothing throws
         for (auto it = first; it != last; ++it) {
-            it->made = false;
-            if (!leaf_reached(*it)) continue;
+            if (!it->hit) continue;
+            it->made = it->hit = false;
             Impl* leaf = it->leaf;
-            if (leaf->numel() == 1) accumulate(leaf->grad, &s_.adj[it->index]);
+            if (leaf->shape.rank == 0 && leaf->dtype == float64) leaf->grad->local += s_.adj[it->index];
+            else if (leaf->numel() == 1) accumulate(leaf->grad, &s_.adj[it->index]);
             else if (it->stage && !it->fresh) accumulate(leaf->grad, it->stage);
         }
         std::size_t f = 0;
@@ -264,8 +266,15 @@ class backward_pass {
     /// Leaves the scratch zero and the staging buffers fresh for the next pass.
     void clear() noexcept {
         const std::uint32_t r = root_->index;
-        std::fill(s_.adj.begin() + low_, s_.adj.begin() + r + 1, 0.0);
-        std::fill(s_.reached.begin() + low_, s_.reached.begin() + r + 1, reach::no);
+        if (r - low_ < 8) {  // a small graph: a few stores, not two calls
+            for (std::uint32_t k = low_; k <= r; ++k) {
+                s_.adj[k] = 0.0;
+                s_.reached[k] = reach::no;
+            }
+        } else {
+            std::fill(s_.adj.begin() + low_, s_.adj.begin() + r + 1, 0.0);
+            std::fill(s_.reached.begin() + low_, s_.reached.begin() + r + 1, reach::no);
+        }
         const auto first = first_leaf_from(s_, low_);
         for (auto it = first; it != s_.leaves.end() && it->index <= r; ++it)
             it->fresh = true;

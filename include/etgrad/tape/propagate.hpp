@@ -22,6 +22,7 @@ inline const char* freed_graph_message() {
 
 /// The first leaf registration at or above an index (registrations are in index order).
 inline std::vector<LeafSlot>::iterator first_leaf_from(ThreadState& s, std::uint32_t index) noexcept {
+    if (s.leaves.empty() || s.leaves.front().index >= index) return s.leaves.begin();  // a pass to the bottom
     return std::lower_bound(s.leaves.begin(), s.leaves.end(), index,
                             [](const LeafSlot& l, std::uint32_t i) { return l.index < i; });
 }

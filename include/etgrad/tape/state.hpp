@@ -26,6 +26,7 @@ struct LeafSlot {
     double* stage = nullptr;
     bool fresh = true;  // stage holds nothing of this pass yet: its first writer stores, not adds
     bool made = false;  // backward's commit gave the leaf its gradient record in this pass
+    bool hit = false;   // backward's commit found it reached in this pass
 };
 
 /// Whether backward has reached a statement: a byte that is not a character type, so that
