@@ -49,7 +49,8 @@ class backward_pass {
                 n->adj_uniform = false;
             }
             s_.reached[r] = reach::yes;
-            sweep();
+            if (retain_) sweep<true>();
+            else sweep<false>();
             commit();
         } catch (...) {
             undo();
@@ -91,10 +92,12 @@ class backward_pass {
         }
     }
 
+    /// Retain: the statements stay usable (not marked freed).
+    template <bool Retain>
     void sweep() {
         double* const adj = s_.adj.data();
         reach* const reached = s_.reached.data();
-        const std::uint32_t freed = retain_ ? 0 : stmt::freed;
+        constexpr std::uint32_t freed = Retain ? 0 : stmt::freed;
         std::uint32_t i = root_->index;
         char* e = root_->rec_end;
         std::uint32_t b = root_->block;
@@ -121,8 +124,10 @@ class backward_pass {
                         reached[j] = reach::yes;
                         low = j < low ? j : low;
                     }
-                    stmt::set_trailer(e, t | freed);
-                    freed_records += (t & stmt::has_impl) && freed;
+                    if constexpr (!Retain) {
+                        stmt::set_trailer(e, t | freed);
+                        freed_records += (t & stmt::has_impl) != 0;
+                    }
                 }
             } else if ((t & stmt::kind_mask) == stmt::leaf) {
                 bytes = 8;  // committed after the pass
@@ -132,7 +137,7 @@ class backward_pass {
                     low_ = low;
                     other(i, e, t);
                     low = low_;
-                    if (freed && (t & stmt::kind_mask) != stmt::leaf) {
+                    if constexpr (!Retain) {
                         stmt::set_trailer(e, t | freed);
                         freed_records += (t & stmt::has_impl) != 0;
                     }
