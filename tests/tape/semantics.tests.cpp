@@ -467,6 +467,32 @@ TEST_CASE("records that outlive their graph, and a retained non-leaf that dies f
     CHECK_THAT(y2.grad().item(), WithinRel(std::cos(1.5), 1e-15));
 }
 
+TEST_CASE("a scalar leaf and its gradient are released together, unless the gradient is held", "[tape][memory]") {
+    auto& pool = detail::state().impls;
+    const std::size_t before = pool.live;
+    {
+        Tensor x = tensor(3.0, requires_grad);
+        (x * x).backward();
+        CHECK(x.grad().item() == 6.0);
+    }
+    CHECK(pool.live == before);  // the leaf and its gradient record both went back
+    Tensor g, v;
+    {
+        Tensor x = tensor(3.0, requires_grad);
+        (x * x).backward();
+        g = x.grad();  // a handle to the gradient: it outlives the leaf
+        Tensor y = tensor(2.0, requires_grad);
+        (y * y * y).backward();
+        v = y.grad().view({1});  // a view of a gradient keeps its storage
+    }
+    CHECK(pool.live == before + 3);  // g's record, v and the storage v views
+    CHECK(g.item() == 6.0);
+    CHECK(v.to_vector() == std::vector<double>{12.0});
+    g = Tensor{};
+    v = Tensor{};
+    CHECK(pool.live == before);
+}
+
 TEST_CASE("large tensors reuse their storage across steps, never its old contents", "[tape][memory]") {
     const std::int64_t n = 40000;  // above the size whose buffers are kept for reuse
     for (int step = 1; step <= 3; ++step) {

@@ -212,6 +212,7 @@ class backward_pass {
                 if (it->made) release(std::exchange(it->leaf->grad, nullptr));
                 it->made = it->hit = false;
             }
+            if (last != s_.leaves.end()) last->hit = false;  // the leaf whose record failed
             for (Impl* g : retained_fresh) release(g);
             throw;
         }
