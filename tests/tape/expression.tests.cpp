@@ -97,7 +97,7 @@ TEST_CASE("an expression's gradient is the op-by-op gradient", "[tape][expressio
                          {0.3, -0.8});
 }
 
-TEST_CASE("an expression of more Tensors than one statement takes records its parts", "[tape][expression]") {
+TEST_CASE("an expression of more Tensors than one statement takes is recorded in parts", "[tape][expression]") {
     Tensor x = tensor(0.5, requires_grad);
     Tensor y = repeated_sum<40>(x);  // 41 Tensors: past the 32 operands of one statement
     CHECK(y.item() == 41 * 0.5);

@@ -221,6 +221,7 @@ class backward_pass {
             if (!it->hit) continue;
             it->made = it->hit = false;
             Impl* leaf = it->leaf;
+            // a float64 scalar's gradient (of the leaf's shape and dtype, read off the leaf) in place
             if (leaf->shape.rank == 0 && leaf->dtype == float64) leaf->grad->local += s_.adj[it->index];
             else if (leaf->numel() == 1) accumulate(leaf->grad, &s_.adj[it->index]);
             else if (it->stage && !it->fresh) accumulate(leaf->grad, it->stage);

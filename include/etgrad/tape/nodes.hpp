@@ -45,6 +45,12 @@ inline const char* cross_thread_message() {
     s.arena.reset();
 }
 
+/// Resets the tape once no record of an unfreed statement is alive (backward resets after its pass).
+[[gnu::always_inline]] inline void reset_if_unused(ThreadState& s) noexcept {
+    if (s.live == 0 && s.count != 0 && !s.in_backward) [[unlikely]]
+        reset_tape(s);
+}
+
 /// Frees a record's storage and returns it to the pool (no handle and no view is left).
 inline void free_record(ThreadState& s, Impl* p) noexcept {
     if (p->owns_heap()) s.buffers.put(p->data, Impl::storage_words(p->numel(), p->dtype), p->dtype == float32);
@@ -69,7 +75,7 @@ inline void statement_unreachable(ThreadState& s, Impl* p) noexcept {
 [[gnu::noinline]] inline void last_handle_gone(Impl* p) noexcept {
     ThreadState& s = *p->home;
     statement_unreachable(s, p);
-    if (s.live == 0 && s.count != 0 && !s.in_backward) reset_tape(s);
+    reset_if_unused(s);
 }
 
 /// A record of one element with nothing attached (no view, node, edge or retain_grad), its
@@ -87,7 +93,7 @@ inline void statement_unreachable(ThreadState& s, Impl* p) noexcept {
         if (p == s.last_impl) s.last_impl = nullptr;
         s.impls.put(p);
         s.impls.put(g);
-        if (s.live == 0 && s.count != 0 && !s.in_backward) reset_tape(s);
+        reset_if_unused(s);
         return;
     }
     if (p->edge_refs > 0) {
@@ -107,7 +113,7 @@ inline void statement_unreachable(ThreadState& s, Impl* p) noexcept {
     if (p->view_refs == 0) free_record(s, p);
     release(grad);  // a gradient has no gradient of its own
     if (owner) release_view(owner);  // a storage owner is never a view: no chain
-    if (s.live == 0 && s.count != 0 && !s.in_backward) reset_tape(s);
+    reset_if_unused(s);
 }
 /// The common case inline: a bare scalar record without a gradient (a scalar op's result, a
 /// number, a leaf before its first backward).
@@ -122,8 +128,7 @@ inline void statement_unreachable(ThreadState& s, Impl* p) noexcept {
             stmt::set_trailer(p->rec_end, t & ~stmt::has_impl);
         }
         s.impls.put(p);
-        if (s.live == 0 && s.count != 0 && !s.in_backward) [[unlikely]]
-            reset_tape(s);
+        reset_if_unused(s);
         return;
     }
     destroy_slow(p);
